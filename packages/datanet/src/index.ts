@@ -1,0 +1,2 @@
+/** @packageDocumentation @openledger/datanet */
+export {};

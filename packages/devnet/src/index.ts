@@ -1,0 +1,2 @@
+/** @packageDocumentation @openledger/devnet */
+export {};
