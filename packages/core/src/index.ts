@@ -3,6 +3,23 @@
  * `@openledger/core`: the pieces every OpenLedger package shares — errors, the HTTP client,
  * chains, hashing, Merkle trees and OPEN units. Small on purpose: no ethers, no onnxruntime.
  */
+
+export { createClient } from './client/createClient.js';
+export { createIdempotencyKey } from './client/createIdempotencyKey.js';
+export type { RetryOptions, RetryPolicy } from './client/retry.js';
+export type {
+  AfterResponseState,
+  BeforeRequestState,
+  BeforeRetryState,
+  ClientHooks,
+  CreateClientParameters,
+  OpenLedgerClient,
+  ProgressEvent,
+  QueryValue,
+  RawRequestParameters,
+  RequestParameters,
+  ResponseSchema,
+} from './client/types.js';
 export {
   DOCS_BASE_URL,
   errorGuard,

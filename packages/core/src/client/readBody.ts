@@ -1,0 +1,46 @@
+import { ValidationError } from '../errors/errors.js';
+
+/**
+ * Read a response body into memory, refusing more than `maxBytes` (checked against
+ * `Content-Length` first, then while streaming) so a hostile server cannot exhaust memory.
+ */
+export async function readBody(response: Response, maxBytes: number, what: string): Promise<Uint8Array> {
+  const body = response.body;
+  if (!body) return new Uint8Array(0);
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await body.cancel().catch(() => undefined);
+    throw tooLarge(what, maxBytes);
+  }
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge(what, maxBytes);
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+function tooLarge(what: string, maxBytes: number): ValidationError {
+  return new ValidationError(`Response from ${what} is larger than maxResponseBytes (${maxBytes}).`, {
+    issues: [{ path: [], message: `body exceeds ${maxBytes} bytes`, code: 'too_big' }],
+  });
+}
