@@ -1,4 +1,33 @@
 /** @packageDocumentation @openledger/attribution */
+
+export {
+  type AttributionSource,
+  type CreateAttributionRecordParameters,
+  createAttributionRecord,
+} from './records/createAttributionRecord.js';
+export { ATTRIBUTION_RECORD_TYPES, type AttributionDomain, attributionDigest } from './records/eip712.js';
+export { AttributionRecordError, type AttributionRecordErrorCode } from './records/errors.js';
+export { isAttributionRecordError } from './records/guards.js';
+export { hashAttributionRecord } from './records/hashAttributionRecord.js';
+export {
+  type AdapterLineage,
+  AdapterLineageSchema,
+  type AttributionRecord,
+  AttributionRecordSchema,
+  LineageEntrySchema,
+  type RecordContribution,
+  RecordContributionSchema,
+} from './records/schema.js';
+export {
+  type SignedAttributionRecord,
+  signAttributionRecord,
+  type TypedDataSigner,
+} from './records/signAttributionRecord.js';
+export {
+  recoverAttributionRecordSigner,
+  type VerifyAttributionRecordParameters,
+  verifyAttributionRecord,
+} from './records/verifyAttributionRecord.js';
 export { RewardSplitError, type RewardSplitErrorCode } from './reward/errors.js';
 export {
   type Address,
@@ -9,6 +38,7 @@ export {
   type SplitRewardReturnType,
   splitReward,
 } from './reward/splitReward.js';
+export { SpanIndexFormatError, SpanIndexUsageError } from './span/errors.js';
 export type {
   AttributedDocument,
   AttributionResult,
@@ -23,6 +53,5 @@ export type {
   SpanOccurrence,
   SpanShard,
 } from './span/types.js';
-export { SpanIndexFormatError, SpanIndexUsageError } from './span/errors.js';
 export { createByteTokenizer } from './tokenizers/byte.js';
 export type { Tokenizer } from './tokenizers/types.js';
