@@ -4,6 +4,8 @@
  * chains, hashing, Merkle trees and OPEN units. Small on purpose: no ethers, no onnxruntime.
  */
 
+export { type Chain, defineChain, type NativeCurrency } from './chains/defineChain.js';
+export { openledger, openledgerTestnet } from './chains/openledger.js';
 export { createClient } from './client/createClient.js';
 export { createIdempotencyKey } from './client/createIdempotencyKey.js';
 export type { RetryOptions, RetryPolicy } from './client/retry.js';
@@ -47,3 +49,6 @@ export {
   isValidationError,
 } from './errors/guards.js';
 export { redactHeaders, redactSecrets, SECRET_HEADERS } from './errors/redact.js';
+export { formatUnits } from './units/formatUnits.js';
+export { formatOpen, OPEN_DECIMALS, parseOpen } from './units/open.js';
+export { type ParseUnitsOptions, parseUnits } from './units/parseUnits.js';
