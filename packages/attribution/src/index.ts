@@ -38,7 +38,35 @@ export {
   type SplitRewardReturnType,
   splitReward,
 } from './reward/splitReward.js';
+export {
+  type AttributeOutputOptions,
+  type AttributeOutputParameters,
+  type AttributeOutputReturnType,
+  attributeOutput,
+} from './span/attributeOutput.js';
+export {
+  type BuildSpanIndexParameters,
+  type BuildSpanIndexReturnType,
+  buildSpanIndex,
+} from './span/buildSpanIndex.js';
+export { type CountOptions, count } from './span/count.js';
 export { SpanIndexFormatError, SpanIndexUsageError } from './span/errors.js';
+export {
+  type FindSpansOptions,
+  type FindSpansParameters,
+  type FindSpansReturnType,
+  findSpans,
+} from './span/findSpans.js';
+export {
+  type FileHandleLike,
+  type LoadSpanIndexOptions,
+  type LoadSpanIndexParameters,
+  type LoadSpanIndexReturnType,
+  loadSpanIndex,
+  type PagingOptions,
+  type SpanIndexSource,
+} from './span/loadSpanIndex.js';
+export { serializeSpanIndex } from './span/serializeSpanIndex.js';
 export type {
   AttributedDocument,
   AttributionResult,

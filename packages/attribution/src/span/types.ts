@@ -17,6 +17,8 @@ export interface ShardColumns {
   tok(p: number): number;
   /** Suffix array entry `i`. */
   sa(i: number): number;
+  /** Make tokens `[from, to)` resident before a long scan (paged shards only). */
+  prefetchTokens?(from: number, to: number): Promise<void>;
 }
 
 /** One shard: at most 2^31 − 1 tokens, its suffix array and the token offset of each of its documents. */
@@ -58,8 +60,6 @@ export interface SpanIndex {
   readonly shards: readonly SpanShard[];
   /** Range-read counters; zero for an index held in memory. */
   readonly io: SpanIndexIoStats;
-  /** @internal Resolves once the page(s) a query missed are loaded. */
-  readonly fetchPage?: ((page: number) => Promise<void>) | undefined;
 }
 
 /** A place where a span occurs in an indexed document. */

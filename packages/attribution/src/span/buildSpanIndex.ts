@@ -1,0 +1,150 @@
+import { AbortError } from '@openledger/core';
+import { SpanIndexUsageError } from './errors.js';
+import { FORMAT_VERSION } from './format.js';
+import { MemoryColumns } from './memory.js';
+import { suffixArray } from './sais.js';
+import type { BuildSpanIndexOptions, SpanDocument, SpanIndex, SpanShard } from './types.js';
+
+/** Parameters of {@link buildSpanIndex}. */
+export type BuildSpanIndexParameters = BuildSpanIndexOptions;
+/** Return type of {@link buildSpanIndex}. */
+export type BuildSpanIndexReturnType = SpanIndex;
+
+const MAX_SHARD_TOKENS = 0x7fffffff;
+
+/**
+ * Build a suffix-array span index over documents (datanet contributions). Each document is
+ * tokenized, followed by a separator token, and appended to the current shard; a shard is
+ * sorted with SA-IS when full (at most 2^31 − 1 tokens) and queries fan out over shards.
+ *
+ * @example
+ * import { buildSpanIndex, createByteTokenizer, count } from '@openledger/attribution';
+ * const index = await buildSpanIndex(
+ *   [{ id: 'c1', contributor: '0xabc', text: 'Call me Ishmael.' }],
+ *   { tokenizer: createByteTokenizer() },
+ * );
+ * await count(index, 'Ishmael'); // 1
+ */
+export async function buildSpanIndex(
+  documents: Iterable<SpanDocument> | AsyncIterable<SpanDocument>,
+  options: BuildSpanIndexParameters,
+): Promise<BuildSpanIndexReturnType> {
+  const { tokenizer, onProgress, signal } = options;
+  const vocabSize = tokenizer.vocabSize;
+  if (!Number.isInteger(vocabSize) || vocabSize < 1 || vocabSize >= 0xffffffff) {
+    throw new SpanIndexUsageError(`Tokenizer vocabSize must be an integer in [1, 2^32 − 1), got ${vocabSize}.`);
+  }
+  const maxShard = options.maxShardTokens ?? MAX_SHARD_TOKENS;
+  if (!Number.isInteger(maxShard) || maxShard < 2 || maxShard > MAX_SHARD_TOKENS) {
+    throw new SpanIndexUsageError(`maxShardTokens must be an integer in [2, 2^31 − 1], got ${maxShard}.`);
+  }
+  const separator = vocabSize;
+  const tokenWidth: 2 | 4 = vocabSize + 1 <= 0x10000 ? 2 : 4;
+  const Tokens = tokenWidth === 2 ? Uint16Array : Uint32Array;
+  const unigramCounts = new Float64Array(vocabSize);
+  const ids: string[] = [];
+  const contributors: string[] = [];
+  const shards: SpanShard[] = [];
+
+  let buf: Uint16Array | Uint32Array = new Tokens(1 << 16);
+  let len = 0;
+  let starts = new Int32Array(1024);
+  let docsInShard = 0;
+  let firstDocument = 0;
+  let totalTokens = 0;
+  let sinceYield = 0;
+
+  const checkAbort = () => {
+    if (signal?.aborted) throw new AbortError({ operation: 'buildSpanIndex', cause: signal.reason });
+  };
+
+  const finishShard = async () => {
+    if (docsInShard === 0) return;
+    // Trim before sorting so the sort's peak memory counts the text once, not its growth slack.
+    const tokens = buf.slice(0, len);
+    buf = new Tokens(1 << 16);
+    onProgress?.({ phase: 'sort', documents: ids.length, tokens: totalTokens, shard: shards.length });
+    await yieldToEventLoop();
+    checkAbort();
+    const sa = new Int32Array(len);
+    suffixArray(tokens, sa, len, vocabSize + 1);
+    shards.push({
+      tokenCount: len,
+      firstDocument,
+      documentStarts: starts.slice(0, docsInShard),
+      columns: new MemoryColumns(tokens, sa),
+    });
+    firstDocument += docsInShard;
+    docsInShard = 0;
+    len = 0;
+  };
+
+  for await (const doc of documents as AsyncIterable<SpanDocument>) {
+    checkAbort();
+    if (!doc || typeof doc.id !== 'string' || typeof doc.contributor !== 'string') {
+      throw new SpanIndexUsageError(`Document ${ids.length} needs string "id" and "contributor".`);
+    }
+    let toks: ArrayLike<number>;
+    if ('text' in doc && typeof doc.text === 'string') toks = tokenizer.encode(doc.text);
+    else if ('tokens' in doc && doc.tokens && typeof doc.tokens.length === 'number') toks = doc.tokens;
+    else throw new SpanIndexUsageError(`Document "${doc.id}" needs "text" (string) or "tokens".`);
+    const need = toks.length + 1;
+    if (need > maxShard) {
+      throw new SpanIndexUsageError(
+        `Document "${doc.id}" has ${toks.length} tokens; a shard holds at most ${maxShard - 1} plus a separator.`,
+      );
+    }
+    if (len + need > maxShard) await finishShard();
+    if (len + need > buf.length) {
+      let cap = buf.length * 2;
+      while (cap < len + need) cap *= 2;
+      const grown = new Tokens(Math.min(cap, maxShard));
+      grown.set(buf.subarray(0, len));
+      buf = grown;
+    }
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i]!;
+      // Also rejects NaN and fractions: the index stores exact integer ids.
+      if (!(t >= 0 && t < vocabSize) || t !== Math.floor(t)) {
+        throw new SpanIndexUsageError(`Document "${doc.id}" has token ${t} at ${i}, outside [0, ${vocabSize}).`);
+      }
+      buf[len + i] = t;
+      unigramCounts[t]!++;
+    }
+    if (docsInShard === starts.length) {
+      const grown = new Int32Array(starts.length * 2);
+      grown.set(starts);
+      starts = grown;
+    }
+    starts[docsInShard++] = len;
+    buf[len + toks.length] = separator;
+    len += need;
+    totalTokens += toks.length;
+    ids.push(doc.id);
+    contributors.push(doc.contributor);
+    sinceYield += need;
+    if (sinceYield >= 1 << 22) {
+      sinceYield = 0;
+      onProgress?.({ phase: 'tokenize', documents: ids.length, tokens: totalTokens });
+      await yieldToEventLoop();
+    }
+  }
+  await finishShard();
+  onProgress?.({ phase: 'done', documents: ids.length, tokens: totalTokens });
+  return {
+    formatVersion: FORMAT_VERSION,
+    tokenizerId: tokenizer.id,
+    vocabSize,
+    separator,
+    tokenWidth,
+    totalTokens,
+    unigramCounts,
+    documents: { ids, contributors },
+    shards,
+    io: { requests: 0, bytes: 0 },
+  };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

@@ -1,0 +1,70 @@
+import * as z from 'zod';
+
+/** Version of the binary layout written by `serializeSpanIndex`. */
+export const FORMAT_VERSION = 1;
+/** The first 8 bytes of every index file. */
+export const MAGIC = 'OLSPANIX';
+/** Fixed preamble: magic, version, flags, header length, header CRC-32, file length (u64). */
+export const PREAMBLE_BYTES = 32;
+/** Header JSON is bounded so a hostile length can never make the loader allocate much. */
+export const MAX_HEADER_BYTES = 1 << 20;
+export const ALIGN = 8;
+
+const section = z.object({
+  offset: z.number().int().nonnegative(),
+  length: z.number().int().nonnegative(),
+  crc32: z.number().int().min(0).max(0xffffffff),
+});
+export type Section = z.infer<typeof section>;
+
+/** The JSON header after the preamble: counts and the section table. */
+export const HeaderSchema = z.object({
+  tokenizerId: z.string().max(1024),
+  vocabSize: z.number().int().min(1).max(0xfffffffe),
+  tokenWidth: z.union([z.literal(2), z.literal(4)]),
+  totalTokens: z.number().int().nonnegative(),
+  documentCount: z.number().int().nonnegative(),
+  unigram: section,
+  documents: section,
+  shards: z
+    .array(
+      z.object({
+        tokenCount: z.number().int().min(1).max(0x7fffffff),
+        firstDocument: z.number().int().nonnegative(),
+        documentCount: z.number().int().min(1),
+        tokens: section,
+        suffixArray: section,
+        documentStarts: section,
+      }),
+    )
+    .max(1 << 16),
+});
+export type Header = z.infer<typeof HeaderSchema>;
+
+/** The documents section: ids and contributors in index order. */
+export const DocumentsSchema = z.object({ ids: z.array(z.string()), contributors: z.array(z.string()) });
+
+let crcTable: Int32Array | undefined;
+
+/** CRC-32 (IEEE 802.3, as zlib/PNG use), for header and section checksums. */
+export function crc32(bytes: Uint8Array, crc = 0): number {
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c;
+    }
+  }
+  const table = crcTable;
+  let c = ~crc;
+  for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+export function alignUp(n: number): number {
+  return Math.ceil(n / ALIGN) * ALIGN;
+}
+
+/** True on little-endian hosts; the format stores little-endian and maps typed arrays directly. */
+export const littleEndian = (): boolean => new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
