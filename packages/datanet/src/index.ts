@@ -75,7 +75,7 @@ export {
   ValidationReportWireSchema,
 } from './api/contribution.js';
 export { CreateDatanetBodySchema, type Datanet, DatanetCountsSchema, DatanetSchema } from './api/datanet.js';
-export { type Leaderboard, LeaderboardEntrySchema, LeaderboardSchema } from './api/leaderboard.js';
+export { type DatanetLeaderboard, DatanetLeaderboardSchema, LeaderboardEntrySchema } from './api/leaderboard.js';
 export {
   type CreateUploadBody,
   CreateUploadBodySchema,
@@ -86,7 +86,7 @@ export {
 export { type MembershipProof, MembershipProofSchema, type Version, VersionSchema } from './api/version.js';
 export {
   type ContributionOutcome,
-  type Leaderboard,
+  type ContributorRanking,
   type LeaderboardEntry,
   type LeaderboardPolicy,
   rankContributors,

@@ -47,7 +47,7 @@ export interface LeaderboardEntry {
 }
 
 /** What {@link rankContributors} returns. */
-export interface Leaderboard {
+export interface ContributorRanking {
   /** Start of the refresh bucket the ranking is for (epoch ms). */
   asOf: number;
   windowStart: number;
@@ -78,7 +78,7 @@ function toMs(t: number | Date | string): number {
 export function rankContributors(
   events: Iterable<ContributionOutcome>,
   policy: LeaderboardPolicy = {},
-): Leaderboard {
+): ContributorRanking {
   const refresh = policy.refreshMs ?? HOUR_MS;
   const windowDays = policy.windowDays ?? 30;
   const { alpha, beta } = policy.prior ?? { alpha: 2, beta: 2 };
