@@ -4,6 +4,32 @@
  * and merge them with PEFT's semantics, cache them, and fine-tune them through ModelFactory.
  * The onnxruntime-web runtime lives in the `@openledger/lora/onnx` subpath.
  */
+
+export {
+  type AdapterConfig,
+  type AdapterConfigInput,
+  AdapterConfigSchema,
+} from './adapter/AdapterConfigSchema.js';
+export { type CreateAdapterParameters, createAdapter } from './adapter/createAdapter.js';
+export { adapterIntegrity } from './adapter/integrity.js';
+export {
+  type LineageManifest,
+  type LineageManifestInput,
+  LineageManifestSchema,
+} from './adapter/LineageManifestSchema.js';
+export {
+  type AdapterSource,
+  type LoadAdapterOptions,
+  type LoadAdapterReturnType,
+  loadAdapter,
+} from './adapter/loadAdapter.js';
+export {
+  LINEAGE_METADATA_KEY,
+  type SaveAdapterOptions,
+  type SaveAdapterReturnType,
+  saveAdapter,
+} from './adapter/saveAdapter.js';
+export type { LoraAdapter, LoraModule } from './adapter/types.js';
 export {
   AdapterError,
   type AdapterErrorCode,
@@ -12,6 +38,21 @@ export {
   SafetensorsError,
   type SafetensorsErrorCode,
 } from './errors.js';
+export {
+  type ComposeAdaptersOptions,
+  type ComposeAdaptersReturnType,
+  type ComposeMethod,
+  composeAdapters,
+} from './merge/composeAdapters.js';
+export { type DeltaWeightOptions, deltaWeight } from './merge/deltaWeight.js';
+export {
+  type BaseWeights,
+  type MergeAdapterOptions,
+  type MergeAdapterReturnType,
+  mergeAdapter,
+  unmergeAdapter,
+} from './merge/mergeAdapter.js';
+export type { MajoritySignMethod } from './merge/taskArithmetic.js';
 export type { Dtype, TensorData } from './safetensors/dtypes.js';
 export type { SafetensorsHeader, TensorInfo } from './safetensors/header.js';
 export {
