@@ -25,9 +25,11 @@ function bucketsFrom(counts: Int32Array, bkt: Int32Array, k: number, end: boolea
       bkt[c] = sum;
     }
   } else {
+    // Read before writing: `bkt` may be the `counts` array itself.
     for (let c = 0; c < k; c++) {
+      const v = counts[c]!;
       bkt[c] = sum;
-      sum += counts[c]!;
+      sum += v;
     }
   }
 }
