@@ -77,20 +77,45 @@ export function formatFromName(name: string | null): DatanetFormat | null {
 }
 
 /**
- * Pick the text format for a UTF-8 file: JSONL when it starts with `{`, CSV when the datanet
- * takes CSV, Markdown vs plain text by the name (their bytes are indistinguishable).
+ * Pick the text format for a UTF-8 file. A name's claim wins among the text formats the
+ * datanet takes (the bytes are then held to that format); otherwise JSONL when the first
+ * non-blank line parses as JSON (or starts like an object/array when it is longer than the
+ * sniffed head), CSV when the datanet takes CSV; Markdown vs plain text by name.
  */
 export function classifyText(
   s: Sniff,
+  head: Uint8Array,
   allowed: readonly DatanetFormat[],
   claimed: DatanetFormat | null,
 ): DatanetFormat {
+  if (claimed && TEXT.has(claimed) && allowed.includes(claimed)) return claimed;
   const structured = allowed.includes('jsonl') || allowed.includes('csv');
   if (structured) {
-    if (s.firstChar === 0x7b || s.firstChar === 0x5b) return 'jsonl';
-    if (allowed.includes('csv')) return 'csv';
-    return 'jsonl';
+    if (!allowed.includes('csv')) return 'jsonl';
+    if (!allowed.includes('jsonl')) return 'csv';
+    return firstLineIsJson(head, s.firstChar) ? 'jsonl' : 'csv';
   }
-  if (claimed === 'md' || claimed === 'txt') return claimed;
   return allowed.includes('txt') || !allowed.includes('md') ? 'txt' : 'md';
+}
+
+const TEXT = new Set<DatanetFormat>(['txt', 'md', 'jsonl', 'csv']);
+
+function firstLineIsJson(head: Uint8Array, firstChar: number): boolean {
+  if (firstChar === -1) return true;
+  let start = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) start = 3;
+  for (;;) {
+    const nl = head.indexOf(0x0a, start);
+    if (nl === -1) return firstChar === 0x7b || firstChar === 0x5b;
+    const line = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(start, nl)).trim();
+    if (line) {
+      try {
+        JSON.parse(line);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    start = nl + 1;
+  }
 }

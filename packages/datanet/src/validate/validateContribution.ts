@@ -148,7 +148,7 @@ export async function validateContribution(
     const claimed = formatFromName(src.name);
     if (sn.binary) format = sn.binary;
     else if (sn.textLike) {
-      if (s.kind === 'text') format = classifyText(sn, s.formats, claimed);
+      if (s.kind === 'text') format = classifyText(sn, head, s.formats, claimed);
     } else {
       emit({
         code: 'FORMAT_UNKNOWN',
