@@ -66,7 +66,10 @@ export function createAdapter(params: CreateAdapterParameters): LoraAdapter {
     }
     const name = stripPrefix(key.replace(hit[0], ''));
     let p = parts.get(name);
-    if (!p) parts.set(name, (p = {}));
+    if (!p) {
+      p = {};
+      parts.set(name, p);
+    }
     p[hit[1]] = tensor;
   }
   const modules: LoraModule[] = [];

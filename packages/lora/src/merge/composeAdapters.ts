@@ -155,7 +155,10 @@ export function composeAdapters(
   adapters.forEach((a, i) => {
     for (const m of a.modules) {
       let list = byName.get(m.name);
-      if (!list) byName.set(m.name, (list = []));
+      if (!list) {
+        list = [];
+        byName.set(m.name, list);
+      }
       list.push({ m, w: weights[i]! });
     }
   });
