@@ -42,8 +42,11 @@ export {
   isDevnetError,
 } from './errors.js';
 export { createConsoleLogger, type DevnetLogger, silentLogger } from './logger.js';
+export { datanetRoutes } from './routes/datanets.js';
+export { devnetApiKey } from './routes/datanets/auth.js';
 export { defaultRouteModules } from './routes/index.js';
 export { type Devnet, type StartDevnetOptions, startDevnet } from './startDevnet.js';
+export { withDevnet } from './testing/withDevnet.js';
 export { type CreatePgliteStorageOptions, createPgliteStorage } from './storage/createPgliteStorage.js';
 export {
   type CreatePostgresStorageOptions,

@@ -1,4 +1,5 @@
 import type { RouteModule } from '../api/context.js';
+import { datanetRoutes } from './datanets.js';
 import { healthRoutes } from './health.js';
 
 /**
@@ -12,4 +13,5 @@ import { healthRoutes } from './health.js';
 export const defaultRouteModules: readonly RouteModule[] = [
   healthRoutes,
   // Feature route modules go below, one line each.
+  datanetRoutes,
 ];

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { AddressSchema, Bytes32Schema, TimestampSchema } from './common.js';
+
+/**
+ * A published version of a datanet. `merkleRoot` is the root of an OpenZeppelin-compatible
+ * Merkle tree whose leaves are the `contentHash` (bytes32) of every contribution accepted when
+ * it was published; `leafCount` says how many.
+ *
+ * @example
+ * import { VersionSchema } from '@openledger/datanet';
+ * declare const json: unknown;
+ * const v = VersionSchema.parse(json);
+ * console.log(`v${v.version}: ${v.leafCount} files, root ${v.merkleRoot}`);
+ */
+export const VersionSchema = z.object({
+  datanetId: z.string().min(1),
+  version: z.number().int().positive(),
+  merkleRoot: Bytes32Schema,
+  leafCount: z.number().int().nonnegative(),
+  publishedBy: AddressSchema,
+  createdAt: TimestampSchema,
+});
+
+/** See {@link VersionSchema}. */
+export type Version = z.infer<typeof VersionSchema>;
+
+/**
+ * Proof that a contribution's `contentHash` is a leaf of a version's Merkle tree; check it with
+ * `verifyMerkleProof` from `@openledger/core` (or OpenZeppelin's `MerkleProof` on chain).
+ *
+ * @example
+ * import { MembershipProofSchema } from '@openledger/datanet';
+ * declare const json: unknown;
+ * const { merkleRoot, contentHash, proof } = MembershipProofSchema.parse(json);
+ */
+export const MembershipProofSchema = z.object({
+  datanetId: z.string().min(1),
+  version: z.number().int().positive(),
+  contributionId: z.string().min(1),
+  merkleRoot: Bytes32Schema,
+  contentHash: Bytes32Schema,
+  proof: z.array(Bytes32Schema),
+});
+
+/** See {@link MembershipProofSchema}. */
+export type MembershipProof = z.infer<typeof MembershipProofSchema>;
