@@ -77,7 +77,7 @@ function mth(b: Uint8Array, chunk: number): string {
   return `0x${rec(leaves).toString('hex')}`;
 }
 
-function jsonl(rows: unknown[]): Uint8Array {
+function jsonl(rows: unknown[]): Uint8Array<ArrayBuffer> {
   return enc.encode(rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
 }
 
