@@ -49,6 +49,20 @@ export {
   isValidationError,
 } from './errors/guards.js';
 export { redactHeaders, redactSecrets, SECRET_HEADERS } from './errors/redact.js';
+export { createSha256, type Sha256Hasher } from './hash/createSha256.js';
+export {
+  type BytesLike,
+  bytesToHex,
+  concatBytes,
+  type Hex,
+  hexToBytes,
+  isHex,
+  toBytes,
+} from './hash/hex.js';
+export { keccak256 } from './hash/keccak256.js';
+export { sha256 } from './hash/sha256.js';
+export { sha256Stream } from './hash/sha256Stream.js';
+export { canonicalJson } from './json/canonicalJson.js';
 export { formatUnits } from './units/formatUnits.js';
 export { formatOpen, OPEN_DECIMALS, parseOpen } from './units/open.js';
 export { type ParseUnitsOptions, parseUnits } from './units/parseUnits.js';
