@@ -31,6 +31,14 @@ export {
 } from './adapter/saveAdapter.js';
 export type { LoraAdapter, LoraModule } from './adapter/types.js';
 export {
+  type AdapterDescription,
+  type BaseModelInfo,
+  type CompatibilityIssue,
+  type CompatibilityReport,
+  checkCompatibility,
+} from './compat/checkCompatibility.js';
+export { type FamilyTargets, type ModelFamily, targetModules } from './compat/targetModules.js';
+export {
   AdapterError,
   type AdapterErrorCode,
   isAdapterError,
