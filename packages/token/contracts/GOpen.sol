@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 
 /// @title gOPEN: governance wrapper of the native OPEN token.
@@ -11,7 +12,6 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 /// Votes use timestamps as the clock (ERC-6372), so checkpoints survive block-time changes
 /// of the rollup; votes count only after delegation (self-delegation included).
 contract GOpen is ERC20, ERC20Permit, ERC20Votes {
-    error NativeTransferFailed();
 
     constructor() ERC20("Governance OPEN", "gOPEN") ERC20Permit("Governance OPEN") {}
 
@@ -28,8 +28,7 @@ contract GOpen is ERC20, ERC20Permit, ERC20Votes {
     function withdraw(uint256 amount) external {
         // Burn first: the external call happens after all state changes.
         _burn(msg.sender, amount);
-        (bool ok,) = msg.sender.call{value: amount}("");
-        if (!ok) revert NativeTransferFailed();
+        Address.sendValue(payable(msg.sender), amount);
     }
 
     function clock() public view override returns (uint48) {

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 
 /// @title Unidirectional payment channels for pay-per-inference.
@@ -59,7 +60,6 @@ contract PaymentChannel is EIP712, ReentrancyGuard {
     error InvalidVoucherSigner(address signer, address payer);
     error RedeemWindowClosed(uint256 deadline);
     error ChallengePeriodActive(uint256 reclaimableAt);
-    error NativeTransferFailed();
 
     constructor(uint64 challengePeriod_) EIP712("OpenLedger PaymentChannel", "1") {
         challengePeriod = challengePeriod_;
@@ -202,8 +202,8 @@ contract PaymentChannel is EIP712, ReentrancyGuard {
     function _push(address token, address to, uint256 amount) private {
         if (amount == 0) return;
         if (token == address(0)) {
-            (bool ok,) = to.call{value: amount}("");
-            if (!ok) revert NativeTransferFailed();
+            // Bubbles the recipient's revert reason, so a failed payout says why.
+            Address.sendValue(payable(to), amount);
         } else {
             IERC20(token).safeTransfer(to, amount);
         }

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 
 /// @title Contributor reward distribution.
@@ -51,7 +52,6 @@ contract RewardDistributor is ReentrancyGuard {
     error ClaimWindowClosed(uint64 deadline);
     error DeadlineNotReached(uint64 deadline);
     error EpochBalanceExceeded(uint256 remaining, uint256 amount);
-    error NativeTransferFailed();
     error NothingOwed();
 
     function getEpoch(uint256 epochId) external view returns (Epoch memory) {
@@ -169,8 +169,8 @@ contract RewardDistributor is ReentrancyGuard {
     function _send(address token, address to, uint256 amount) private {
         if (amount == 0) return;
         if (token == address(0)) {
-            (bool ok,) = to.call{value: amount}("");
-            if (!ok) revert NativeTransferFailed();
+            // Bubbles the recipient's revert reason, so a failed payout says why.
+            Address.sendValue(payable(to), amount);
         } else {
             IERC20(token).safeTransfer(to, amount);
         }
