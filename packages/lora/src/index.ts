@@ -31,6 +31,18 @@ export {
 } from './adapter/saveAdapter.js';
 export type { LoraAdapter, LoraModule } from './adapter/types.js';
 export {
+  type AdapterCache,
+  type AdapterCacheStats,
+  type AdapterLease,
+  type CreateAdapterCacheOptions,
+  createAdapterCache,
+  type EvictionEvent,
+  type EvictionReason,
+} from './cache/createAdapterCache.js';
+export { createDirectoryStore } from './cache/createDirectoryStore.js';
+export { createIndexedDbStore } from './cache/createIndexedDbStore.js';
+export type { AdapterStore } from './cache/types.js';
+export {
   type AdapterDescription,
   type BaseModelInfo,
   type CompatibilityIssue,
