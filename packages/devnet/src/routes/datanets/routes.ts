@@ -38,6 +38,8 @@ export const createDatanetRoute = defineRoute({
   path: '/v1/datanets',
   summary: 'Create a datanet (the caller becomes its owner)',
   request: { headers: IdempotencyHeaders, body: CreateDatanetBodySchema },
+  // Idempotency is implemented by the service, in the same transaction as the write.
+  idempotency: false,
   responses: { 201: DatanetSchema, ...errors(400, 401, 403, 409, 422) },
 });
 
@@ -64,6 +66,8 @@ export const createUploadRoute = defineRoute({
   description:
     'The same Idempotency-Key always returns the same session with the bytes received so far. A file over the per-file cap or today’s quota is recorded as rejected at entry at once and its session comes back complete.',
   request: { params: DatanetParams, headers: IdempotencyHeaders, body: CreateUploadBodySchema },
+  // Idempotency is implemented by the service, in the same transaction as the write.
+  idempotency: false,
   responses: { 200: UploadSchema, 201: UploadSchema, ...errors(400, 401, 404, 422) },
 });
 
@@ -87,6 +91,8 @@ export const putChunkRoute = defineRoute({
     body: { contentType: 'application/octet-stream', description: 'The chunk’s bytes.' },
   },
   maxBodyBytes: MAX_CHUNK_BYTES,
+  // Idempotency is implemented by the service, in the same transaction as the write.
+  idempotency: false,
   responses: { 200: UploadSchema, ...errors(400, 401, 404, 409, 413) },
 });
 
@@ -96,6 +102,8 @@ export const completeUploadRoute = defineRoute({
   summary: 'Finish an upload: validate at entry, apply quotas, record the contribution',
   description: 'Idempotent by nature: repeating it returns the contribution the first call recorded.',
   request: { params: UploadParams, headers: IdempotencyHeaders },
+  // Idempotency is implemented by the service, in the same transaction as the write.
+  idempotency: false,
   responses: { 200: ContributionSchema, ...errors(401, 404, 409, 422) },
 });
 
@@ -135,6 +143,8 @@ export const reviewContributionRoute = defineRoute({
   path: '/v1/contributions/{contributionId}/review',
   summary: 'Accept or reject a pending contribution (datanet owner only)',
   request: { params: ContributionParams, headers: IdempotencyHeaders, body: ReviewBodySchema },
+  // Idempotency is implemented by the service, in the same transaction as the write.
+  idempotency: false,
   responses: { 200: ContributionSchema, ...errors(401, 403, 404, 409, 422) },
 });
 
@@ -143,6 +153,8 @@ export const publishVersionRoute = defineRoute({
   path: '/v1/datanets/{datanetId}/versions',
   summary: 'Publish the next version: a Merkle root over every accepted contribution (owner only)',
   request: { params: DatanetParams, headers: IdempotencyHeaders },
+  // Idempotency is implemented by the service, in the same transaction as the write.
+  idempotency: false,
   responses: { 201: VersionSchema, ...errors(401, 403, 404, 409, 422) },
 });
 
