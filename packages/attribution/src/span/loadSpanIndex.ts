@@ -221,6 +221,7 @@ function parsePreamble(pre: Uint8Array, size: number): number {
   if (fileLength !== size) {
     throw new SpanIndexFormatError(`Index is ${size} bytes but its preamble says ${fileLength}: truncated or padded.`);
   }
+  if (view.getUint32(12, true) !== 0) throw new SpanIndexFormatError('Index uses flags this SDK does not know.');
   const headerLength = view.getUint32(16, true);
   if (headerLength === 0 || headerLength > MAX_HEADER_BYTES || PREAMBLE_BYTES + headerLength > size) {
     throw new SpanIndexFormatError(`Index header length ${headerLength} is out of range.`);

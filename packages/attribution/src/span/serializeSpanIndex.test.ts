@@ -1,0 +1,82 @@
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFile, rm } from 'node:fs/promises';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { createByteTokenizer } from '../tokenizers/byte.js';
+import { createTiktokenTokenizer } from '../tokenizers/fixtures/tiktoken.js';
+import { buildSpanIndex } from './buildSpanIndex.js';
+import { count } from './count.js';
+import { findSpans } from './findSpans.js';
+import { loadSpanIndex } from './loadSpanIndex.js';
+import { serializeSpanIndex } from './serializeSpanIndex.js';
+
+const docs = [
+  { id: 'c1', contributor: '0xa1', text: 'It was the best of times, it was the worst of times.' },
+  { id: 'c2', contributor: '0xb2', text: 'It was the age of wisdom, it was the age of foolishness…' },
+  { id: 'c3', contributor: '0xa1', text: 'Ünïcödé and emoji 🐋 are indexed as UTF-8.' },
+];
+
+describe('serializeSpanIndex / loadSpanIndex', () => {
+  test('round-trips bit-identically, across shards and token widths', async () => {
+    for (const tokenizer of [createByteTokenizer(), createTiktokenTokenizer('cl100k_base')]) {
+      for (const maxShardTokens of [undefined, 70]) {
+        const index = await buildSpanIndex(docs, { tokenizer, maxShardTokens });
+        const bytes = serializeSpanIndex(index);
+        const loaded = await loadSpanIndex(bytes.buffer as ArrayBuffer, { verify: true });
+        expect(loaded.shards.length).toBe(index.shards.length);
+        expect(Buffer.from(serializeSpanIndex(loaded)).equals(Buffer.from(bytes))).toBe(true);
+        expect(Buffer.from(serializeSpanIndex(index)).equals(Buffer.from(bytes))).toBe(true);
+      }
+    }
+  });
+
+  test('round-trips random token documents bit-identically', async () => {
+    const tokenizer = { id: 'ids:70000', vocabSize: 70_000, encode: () => [], decode: () => '' };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.integer({ min: 0, max: 69_999 }), { maxLength: 30 }), { minLength: 1, maxLength: 5 }),
+        async (toks) => {
+          const index = await buildSpanIndex(
+            toks.map((tokens, i) => ({ id: `d${i}`, contributor: `c${i}`, tokens })),
+            { tokenizer, maxShardTokens: 40 },
+          );
+          const bytes = serializeSpanIndex(index);
+          expect(Buffer.from(serializeSpanIndex(await loadSpanIndex(bytes))).equals(Buffer.from(bytes))).toBe(true);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  test('answers the same from memory, from a file handle and from range reads', async () => {
+    const tokenizer = createByteTokenizer();
+    const index = await buildSpanIndex(docs, { tokenizer, maxShardTokens: 80 });
+    const bytes = serializeSpanIndex(index);
+    const path = join(tmpdir(), `olspan-${process.pid}-${Date.now()}.bin`);
+    await writeFile(path, bytes);
+    const fh = await open(path, 'r');
+    try {
+      const viaFile = await loadSpanIndex({ file: fh, pageSize: 64 });
+      const viaRange = await loadSpanIndex({ size: bytes.length, read: async (o, l) => bytes.slice(o, o + l), pageSize: 128 });
+      const output = 'They said it was the age of wisdom, and emoji 🐋 are fun.';
+      const want = await findSpans(index, output, { density: 1 });
+      expect(want.length).toBeGreaterThan(1);
+      for (const other of [viaFile, viaRange]) {
+        expect(await findSpans(other, output, { density: 1 })).toEqual(want);
+        expect(await count(other, 'it was')).toBe(await count(index, 'it was'));
+        expect(other.io.requests).toBeGreaterThan(3);
+      }
+    } finally {
+      await fh.close();
+      await rm(path);
+    }
+  });
+
+  test('refuses to serialize an index that is paged', async () => {
+    const bytes = serializeSpanIndex(await buildSpanIndex(docs, { tokenizer: createByteTokenizer() }));
+    const paged = await loadSpanIndex({ size: bytes.length, read: async (o, l) => bytes.slice(o, o + l) });
+    expect(() => serializeSpanIndex(paged)).toThrow(expect.objectContaining({ name: 'SpanIndexUsageError' }));
+  });
+});
