@@ -122,3 +122,29 @@ export {
   type VerifyVoucherReturnType,
   verifyVoucher,
 } from './voucher/verifyVoucher.js';
+export {
+  type ChannelAccount,
+  type CreatePaymentMiddlewareParameters,
+  createPaymentMiddleware,
+  type PaidHandler,
+  type PaymentContext,
+  type PaymentMiddleware,
+  type PaymentPrice,
+} from './x402/createPaymentMiddleware.js';
+export {
+  CHANNEL_SCHEME,
+  type ChannelPaymentPayload,
+  type ChannelPaymentRequirements,
+  type ChannelSettlementResponse,
+  PAYMENT_REQUIRED_HEADER,
+  PAYMENT_RESPONSE_HEADER,
+  PAYMENT_SIGNATURE_HEADER,
+  type PaymentReceipt,
+  type PaymentRequired,
+} from './x402/protocol.js';
+export { verifyPaymentReceipt } from './x402/receipt.js';
+export {
+  type PayingFetch,
+  type WrapFetchWithPaymentOptions,
+  wrapFetchWithPayment,
+} from './x402/wrapFetchWithPayment.js';

@@ -65,7 +65,7 @@ export async function send(
   try {
     const tx = await contract.getFunction(method)(...args, overrides);
     const receipt = (await tx.wait()) as TransactionReceipt | null;
-    if (!receipt || receipt.status !== 1) throw new Error('transaction was not mined successfully');
+    if (receipt?.status !== 1) throw new Error('transaction was not mined successfully');
     return receipt;
   } catch (err) {
     throw toContractError(action, err);

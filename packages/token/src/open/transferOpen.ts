@@ -41,7 +41,7 @@ export async function transferOpen(
   try {
     const tx = await signer.sendTransaction({ to: params.to, value: params.amount });
     const receipt = await tx.wait();
-    if (!receipt || receipt.status !== 1) throw new Error('transfer was not mined successfully');
+    if (receipt?.status !== 1) throw new Error('transfer was not mined successfully');
     return receipt;
   } catch (err) {
     throw toContractError('transferOpen', err);

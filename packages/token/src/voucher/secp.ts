@@ -78,3 +78,13 @@ export function verifyDigest(digest: Uint8Array, sig: ParsedSignature, publicKey
   if (R.equals(secp256k1.ProjectivePoint.ZERO)) return false;
   return mod(R.toAffine().x, N) === sig.r;
 }
+
+/** EIP-55 mixed-case checksum form of an address. */
+export function toChecksumAddress(address: string): Hex {
+  const lower = address.toLowerCase().replace(/^0x/, '');
+  const hash = bytesToHex(keccak_256(new TextEncoder().encode(lower)));
+  let out = '0x';
+  for (let i = 0; i < 40; i++)
+    out += Number.parseInt(hash[i]!, 16) >= 8 ? lower[i]!.toUpperCase() : lower[i]!;
+  return out as Hex;
+}
