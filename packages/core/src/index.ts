@@ -4,6 +4,7 @@
  * chains, hashing, Merkle trees and OPEN units. Small on purpose: no ethers, no onnxruntime.
  */
 
+export { type AbiParameterType, encodeAbiParameters } from './abi/encodeAbiParameters.js';
 export { type Chain, defineChain, type NativeCurrency } from './chains/defineChain.js';
 export { openledger, openledgerTestnet } from './chains/openledger.js';
 export { createClient } from './client/createClient.js';
@@ -63,6 +64,15 @@ export { keccak256 } from './hash/keccak256.js';
 export { sha256 } from './hash/sha256.js';
 export { sha256Stream } from './hash/sha256Stream.js';
 export { canonicalJson } from './json/canonicalJson.js';
+export { type CreateMerkleTreeOptions, createMerkleTree } from './merkle/createMerkleTree.js';
+export { getMerkleMultiProof } from './merkle/getMerkleMultiProof.js';
+export { getMerkleProof } from './merkle/getMerkleProof.js';
+export type { MerkleMultiProof, MerkleTree } from './merkle/types.js';
+export {
+  type VerifyMerkleMultiProofParameters,
+  verifyMerkleMultiProof,
+} from './merkle/verifyMerkleMultiProof.js';
+export { type VerifyMerkleProofParameters, verifyMerkleProof } from './merkle/verifyMerkleProof.js';
 export { formatUnits } from './units/formatUnits.js';
 export { formatOpen, OPEN_DECIMALS, parseOpen } from './units/open.js';
 export { type ParseUnitsOptions, parseUnits } from './units/parseUnits.js';
