@@ -51,7 +51,8 @@ export async function createPgliteStorage(options: CreatePgliteStorageOptions = 
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): DevnetQueryable => ({
     async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
       const r = await q.query<T>(sql, params as unknown[]);
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      // PGlite reports affectedRows 0 for SELECT: count the rows then.
+      return { rows: r.rows, rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) };
     },
     async exec(sql: string) {
       await q.exec(sql);
