@@ -42,11 +42,10 @@ export {
   isDevnetError,
 } from './errors.js';
 export { createConsoleLogger, type DevnetLogger, silentLogger } from './logger.js';
-export { datanetRoutes } from './routes/datanets.js';
 export { devnetApiKey } from './routes/datanets/auth.js';
+export { datanetRoutes } from './routes/datanets.js';
 export { defaultRouteModules } from './routes/index.js';
 export { type Devnet, type StartDevnetOptions, startDevnet } from './startDevnet.js';
-export { withDevnet } from './testing/withDevnet.js';
 export { type CreatePgliteStorageOptions, createPgliteStorage } from './storage/createPgliteStorage.js';
 export {
   type CreatePostgresStorageOptions,
@@ -56,3 +55,4 @@ export {
 } from './storage/createPostgresStorage.js';
 export { type MigrationSet, type RunMigrationsResult, runMigrations } from './storage/runMigrations.js';
 export type { DevnetQueryable, DevnetStorage, Migration, QueryResult } from './storage/types.js';
+export { withDevnet } from './testing/withDevnet.js';
