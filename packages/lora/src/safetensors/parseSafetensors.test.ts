@@ -71,6 +71,20 @@ describe('parseSafetensors', () => {
     expect(parseSafetensors(bytes, { copy: true }).tensors.get('w')!.data.buffer).not.toBe(bytes.buffer);
   });
 
+  test('copies out of a Node Buffer at an odd offset instead of viewing it', () => {
+    const bytes = serializeSafetensors({
+      w: { dtype: 'F32', shape: [3], data: new Float32Array([1.5, 2.5, -3]) },
+    });
+    const pool = Buffer.alloc(bytes.length + 3);
+    pool.set(bytes, 3);
+    const buf = pool.subarray(3);
+    for (const copy of [false, true]) {
+      const t = parseSafetensors(buf, { copy }).tensors.get('w')!;
+      expect(Array.from(t.data as Float32Array)).toEqual([1.5, 2.5, -3]);
+      expect(t.data.buffer).not.toBe(pool.buffer);
+    }
+  });
+
   test('round trips every dtype byte for byte', () => {
     const tensors = {
       f32: { dtype: 'F32' as const, shape: [2, 3], data: new Float32Array([1, 2, 3, 4, 5, 6]) },

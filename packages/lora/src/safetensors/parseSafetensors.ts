@@ -49,7 +49,8 @@ export function parseSafetensors(
     ) {
       data = new Ctor(bytes.buffer, start, count);
     } else {
-      const copy = bytes.slice(dataOffset + info.begin, dataOffset + info.end);
+      // Not bytes.slice(): on a Node Buffer that is a view, not a copy.
+      const copy = Uint8Array.prototype.slice.call(bytes, dataOffset + info.begin, dataOffset + info.end);
       if (!littleEndian && Ctor.BYTES_PER_ELEMENT > 1) swapBytes(copy, Ctor.BYTES_PER_ELEMENT);
       data = new Ctor(copy.buffer, 0, count);
     }
