@@ -334,6 +334,66 @@ describe('datanet lifecycle against the devnet', () => {
     expect(next.entries.find((e) => e.contributor === addr(1))).toMatchObject({ accepted: 3, rejected: 1 });
   });
 
+  test('daily quotas reset at the next UTC midnight of the server clock', async () => {
+    const spec = (
+      await createDatanet(owner, {
+        spec: {
+          id: 'daily',
+          name: 'Daily',
+          kind: 'text',
+          owner: devnet.accounts[0]!.address,
+          limits: { contributorFilesPerDay: 2 },
+        },
+      })
+    ).spec;
+    // A fresh contributor: the per-contributor quota counts across datanets.
+    const carol = createClient({ baseUrl: devnet.url, apiKey: apiKeyOf(devnet.accounts[3]!.privateKey) });
+    const submit = async (i: number) => {
+      const r = await submitContribution(carol, {
+        datanetId: 'daily',
+        spec,
+        file: new File([chapters[30 + i]!.text], `d${i}.txt`),
+      });
+      if (!r.submitted) throw new Error(JSON.stringify(r.report.issues));
+      return r.contribution;
+    };
+    expect((await submit(0)).status).toBe('pending_review');
+    expect((await submit(1)).status).toBe('pending_review');
+    const third = await submit(2);
+    expect(third.status).toBe('rejected_at_entry');
+    expect(third.report.issues.map((i) => i.code)).toEqual(['QUOTA_CONTRIBUTOR_FILES']);
+    // Nothing of the refused file was uploaded: the quota ruled it out when the upload opened.
+    expect(third.report.bytes).toBe(0);
+    clock = Date.parse(new Date(clock + 86_400_000).toISOString().slice(0, 10));
+    expect((await submit(2)).status).toBe('pending_review');
+  });
+
+  test('a file over the per-file cap is refused when its upload opens, before any byte is sent', async () => {
+    const spec = (
+      await createDatanet(owner, {
+        spec: {
+          id: 'tiny',
+          name: 'Tiny',
+          kind: 'text',
+          owner: devnet.accounts[0]!.address,
+          limits: { maxFileBytes: 1000 },
+        },
+      })
+    ).spec;
+    const file = new File([chapters[40]!.text.slice(0, 5000)], 'big.txt');
+    const local = await submitContribution(alice, { datanetId: 'tiny', spec, file });
+    expect(local.submitted).toBe(false);
+    expect(local.report?.issues.map((i) => i.code)).toContain('FILE_TOO_LARGE');
+    const remote = await submitContribution(alice, { datanetId: 'tiny', file, skipValidation: true });
+    if (!remote.submitted) throw new Error('unreachable');
+    expect(remote.contribution).toMatchObject({
+      status: 'rejected_at_entry',
+      bytes: file.size,
+      report: { bytes: 0 },
+    });
+    expect(remote.contribution.report.issues.map((i) => i.code)).toEqual(['FILE_TOO_LARGE']);
+  });
+
   test('an auto-accept datanet accepts what passes entry without a reviewer', async () => {
     await createDatanet(owner, {
       spec: {
