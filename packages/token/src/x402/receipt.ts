@@ -1,8 +1,8 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { keccak_256 } from '@noble/hashes/sha3';
-import { hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
 import type { Hex } from '../types.js';
-import { addressOfPublicKey, parseSignature, recoverPublicKey } from '../voucher/secp.js';
+import { addressOfPublicKey, parseSignature, recoverPublicKey, verifyDigest } from '../voucher/secp.js';
 import { type PaymentReceipt, receiptMessage } from './protocol.js';
 
 function personalDigest(message: string): Uint8Array {
@@ -35,4 +35,15 @@ export function verifyPaymentReceipt(receipt: PaymentReceipt, payee: Hex | strin
   if (!sig) return false;
   const pub = recoverPublicKey(personalDigest(receiptMessage(receipt)), sig);
   return !!pub && addressOfPublicKey(pub) === payee.toLowerCase();
+}
+
+/** @internal Receipt check that reuses the payee's public key once known (no recovery per receipt). */
+export function checkReceipt(receipt: PaymentReceipt, payee: string, knownKey?: Hex): Hex | undefined {
+  const sig = receipt.signature ? parseSignature(receipt.signature) : undefined;
+  if (!sig) return undefined;
+  const digest = personalDigest(receiptMessage(receipt));
+  if (knownKey) return verifyDigest(digest, sig, knownKey) ? knownKey : undefined;
+  const pub = recoverPublicKey(digest, sig);
+  if (!pub || addressOfPublicKey(pub) !== payee.toLowerCase()) return undefined;
+  return `0x${bytesToHex(pub)}`;
 }

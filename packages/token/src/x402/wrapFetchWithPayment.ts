@@ -16,7 +16,7 @@ import {
   type PaymentReceipt,
   type PaymentRequired,
 } from './protocol.js';
-import { verifyPaymentReceipt } from './receipt.js';
+import { checkReceipt } from './receipt.js';
 
 /** Options of {@link wrapFetchWithPayment}. */
 export interface WrapFetchWithPaymentOptions {
@@ -69,6 +69,7 @@ export function wrapFetchWithPayment(
   const start = channel.accepted;
   let signed = channel.accepted;
   let owed = channel.accepted;
+  let payeeKey: Hex | undefined;
   const network = caip2(channel.chainId);
   const known = new Map<string, ChannelPaymentRequirements>();
   const routeKey = (req: Request) => {
@@ -150,7 +151,11 @@ export function wrapFetchWithPayment(
       | undefined;
     const receipt = settlement?.receipt;
     if (!receipt || receipt.channelId?.toLowerCase() !== channel.channelId.toLowerCase()) return;
-    if (options.verifyReceipts !== false && !verifyPaymentReceipt(receipt, channel.payee)) return;
+    if (options.verifyReceipts !== false) {
+      const key = checkReceipt(receipt, channel.payee, payeeKey);
+      if (!key) return;
+      payeeKey = key;
+    }
     if (/^\d{1,78}$/.test(receipt.owed)) {
       const o = BigInt(receipt.owed);
       // Never let a receipt claim more than we signed.
