@@ -48,7 +48,8 @@ export function analyzeOutput(tokenizer: Tokenizer, tokens: ArrayLike<number>): 
     delim[i] = DELIM.test(p) ? 1 : 0;
   }
   for (let j = 1; j <= L; j++) {
-    end[j] = !ws[j - 1] && (j === L || !WORD_FIRST.test(pieces[j]!) || !WORD_LAST.test(pieces[j - 1]!)) ? 1 : 0;
+    end[j] =
+      !ws[j - 1] && (j === L || !WORD_FIRST.test(pieces[j]!) || !WORD_LAST.test(pieces[j - 1]!)) ? 1 : 0;
   }
   return { start, end, delim };
 }

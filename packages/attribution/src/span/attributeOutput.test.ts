@@ -26,7 +26,11 @@ function quoteOutput(): string {
 describe('attributeOutput', () => {
   test('every evidence claim checks out by a plain substring search of the cited document', async () => {
     const output = quoteOutput();
-    const result = await attributeOutput(index, { prompt: 'Tell me about the sea', output }, { tokenizer, density: 0.2 });
+    const result = await attributeOutput(
+      index,
+      { prompt: 'Tell me about the sea', output },
+      { tokenizer, density: 0.2 },
+    );
     expect(result.spans.length).toBeGreaterThan(0);
     for (const span of result.spans) {
       expect(output.slice(span.charStart, span.charEnd)).toBe(span.text);
@@ -53,14 +57,18 @@ describe('attributeOutput', () => {
       for (const d of docs) credit.set(d, (credit.get(d) ?? 0) + (s.tokenEnd - s.tokenStart) / docs.length);
     }
     for (const c of result.contributions) expect(c.score).toBeCloseTo(credit.get(c.contributionId)!, 9);
-    expect(result.documents.map((d) => d.bm25)).toEqual([...result.documents.map((d) => d.bm25)].sort((a, b) => b - a));
+    expect(result.documents.map((d) => d.bm25)).toEqual(
+      [...result.documents.map((d) => d.bm25)].sort((a, b) => b - a),
+    );
   });
 
   test('shares sum to 1 for any output made of indexed and new text', async () => {
     const byte = createByteTokenizer();
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.nat({ max: 7 }), fc.nat({ max: 3000 }), fc.integer({ min: 5, max: 60 })), { maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat({ max: 7 }), fc.nat({ max: 3000 }), fc.integer({ min: 5, max: 60 })), {
+          maxLength: 4,
+        }),
         fc.string({ maxLength: 40 }),
         async (cuts, noise) => {
           const output = cuts.map(([c, at, len]) => chapters[c]!.text.slice(at, at + len)).join(` ${noise} `);

@@ -38,7 +38,8 @@ export async function attributeOutput(
   params: AttributeOutputParameters,
   options: AttributeOutputOptions = {},
 ): Promise<AttributeOutputReturnType> {
-  if (!params || typeof params.output !== 'string') throw new SpanIndexUsageError('attributeOutput needs { output: string }.');
+  if (!params || typeof params.output !== 'string')
+    throw new SpanIndexUsageError('attributeOutput needs { output: string }.');
   const tokenizer: Tokenizer = resolveTokenizer(index, options.tokenizer);
   const outputTokens = tokenizer.encode(params.output).length;
   const spans = await findSpans(index, params.output, { ...options, tokenizer });
@@ -91,7 +92,8 @@ async function documentText(index: SpanIndex, tokenizer: Tokenizer, d: number): 
   const shard = index.shards[s]!;
   const local = d - shard.firstDocument;
   const from = shard.documentStarts[local]!;
-  const to = local + 1 < shard.documentStarts.length ? shard.documentStarts[local + 1]! - 1 : shard.tokenCount - 1;
+  const to =
+    local + 1 < shard.documentStarts.length ? shard.documentStarts[local + 1]! - 1 : shard.tokenCount - 1;
   await shard.columns.prefetchTokens?.(from, to);
   const tokens = await withPages(() => {
     const t = new Uint32Array(to - from);

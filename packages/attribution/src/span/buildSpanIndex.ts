@@ -32,7 +32,9 @@ export async function buildSpanIndex(
   const { tokenizer, onProgress, signal } = options;
   const vocabSize = tokenizer.vocabSize;
   if (!Number.isInteger(vocabSize) || vocabSize < 1 || vocabSize >= 0xffffffff) {
-    throw new SpanIndexUsageError(`Tokenizer vocabSize must be an integer in [1, 2^32 − 1), got ${vocabSize}.`);
+    throw new SpanIndexUsageError(
+      `Tokenizer vocabSize must be an integer in [1, 2^32 − 1), got ${vocabSize}.`,
+    );
   }
   const maxShard = options.maxShardTokens ?? MAX_SHARD_TOKENS;
   if (!Number.isInteger(maxShard) || maxShard < 2 || maxShard > MAX_SHARD_TOKENS) {
@@ -106,7 +108,9 @@ export async function buildSpanIndex(
       const t = toks[i]!;
       // Also rejects NaN and fractions: the index stores exact integer ids.
       if (!(t >= 0 && t < vocabSize) || t !== Math.floor(t)) {
-        throw new SpanIndexUsageError(`Document "${doc.id}" has token ${t} at ${i}, outside [0, ${vocabSize}).`);
+        throw new SpanIndexUsageError(
+          `Document "${doc.id}" has token ${t} at ${i}, outside [0, ${vocabSize}).`,
+        );
       }
       buf[len + i] = t;
       unigramCounts[t]!++;

@@ -6,7 +6,10 @@ import { buildSpanIndex } from './buildSpanIndex.js';
 import { count } from './count.js';
 import { scan } from './fixtures/brute.js';
 
-const tokenDocs = fc.array(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 40 }), { minLength: 1, maxLength: 6 });
+const tokenDocs = fc.array(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 40 }), {
+  minLength: 1,
+  maxLength: 6,
+});
 
 describe('count', () => {
   test('equals a brute-force scan for random n-grams, across shards', async () => {

@@ -11,8 +11,16 @@ const WORDS = ['a', 'b', 'ab', 'ba', 'aab', 'the', 'whale'];
 const SEPS = [' ', ' ', ' ', '. ', ', ', '\n'];
 const text = (maxWords: number) =>
   fc
-    .array(fc.tuple(fc.constantFrom(...WORDS), fc.constantFrom(...SEPS)), { minLength: 1, maxLength: maxWords })
-    .map((ws) => ws.map(([w, s]) => w + s).join('').trimEnd());
+    .array(fc.tuple(fc.constantFrom(...WORDS), fc.constantFrom(...SEPS)), {
+      minLength: 1,
+      maxLength: maxWords,
+    })
+    .map((ws) =>
+      ws
+        .map(([w, s]) => w + s)
+        .join('')
+        .trimEnd(),
+    );
 
 async function compare(
   tokenizer: Tokenizer,
@@ -57,7 +65,13 @@ describe('findSpans', () => {
         fc.boolean(),
         async (docs, output, opts, sharded) => {
           const longest = Math.max(...docs.map((d) => tokenizer.encode(d).length)) + 1;
-          const got = await compare(tokenizer, docs, output, opts, sharded ? Math.max(longest, 40) : undefined);
+          const got = await compare(
+            tokenizer,
+            docs,
+            output,
+            opts,
+            sharded ? Math.max(longest, 40) : undefined,
+          );
           found += got.length;
         },
       ),
@@ -81,23 +95,35 @@ describe('findSpans', () => {
     const tokenizer = createTiktokenTokenizer('cl100k_base');
     const index = await buildSpanIndex(
       [
-        { id: 'ch1', contributor: 'alice', text: 'There now is your insular city of the Manhattoes, belted round by wharves.' },
+        {
+          id: 'ch1',
+          contributor: 'alice',
+          text: 'There now is your insular city of the Manhattoes, belted round by wharves.',
+        },
         { id: 'ch2', contributor: 'bob', text: 'Right and left, the streets take you waterward.' },
       ],
       { tokenizer },
     );
     expect(index.tokenWidth).toBe(4); // cl100k needs 32-bit token ids
-    const spans = await findSpans(index, 'We arrived. Your insular city of the Manhattoes, belted round by ships!', {
-      tokenizer,
-      density: 0.2,
-    });
+    const spans = await findSpans(
+      index,
+      'We arrived. Your insular city of the Manhattoes, belted round by ships!',
+      {
+        tokenizer,
+        density: 0.2,
+      },
+    );
     expect(spans.map((s) => s.text)).toEqual([' insular city of the Manhattoes, belted round by']);
     expect(spans[0]!.occurrences).toMatchObject([{ documentId: 'ch1', contributor: 'alice' }]);
   });
 
   test('drops spans more frequent than maxFrequency and keeps ⌈density·L⌉ rarest', async () => {
     const tokenizer = createByteTokenizer();
-    const common = Array.from({ length: 12 }, (_, i) => ({ id: `n${i}`, contributor: 'x', text: `common phrase ${i}` }));
+    const common = Array.from({ length: 12 }, (_, i) => ({
+      id: `n${i}`,
+      contributor: 'x',
+      text: `common phrase ${i}`,
+    }));
     const index = await buildSpanIndex([...common, { id: 'rare', contributor: 'y', text: 'zebra quagga' }], {
       tokenizer,
     });
@@ -112,9 +138,14 @@ describe('findSpans', () => {
 
   test('samples K occurrences deterministically and spread over the matches', async () => {
     const tokenizer = createByteTokenizer();
-    const docs = Array.from({ length: 40 }, (_, i) => ({ id: `d${i}`, contributor: 'x', text: `id ${i} shared tail` }));
+    const docs = Array.from({ length: 40 }, (_, i) => ({
+      id: `d${i}`,
+      contributor: 'x',
+      text: `id ${i} shared tail`,
+    }));
     const index = await buildSpanIndex(docs, { tokenizer });
-    const run = () => findSpans(index, 'shared tail', { density: 1, maxFrequency: 100, maxDocumentsPerSpan: 5 });
+    const run = () =>
+      findSpans(index, 'shared tail', { density: 1, maxFrequency: 100, maxDocumentsPerSpan: 5 });
     const [a, b] = [await run(), await run()];
     expect(a[0]!.count).toBe(40);
     expect(a[0]!.occurrences).toHaveLength(5);
@@ -123,11 +154,17 @@ describe('findSpans', () => {
   });
 
   test('rejects bad options with a typed error', async () => {
-    const index = await buildSpanIndex([{ id: 'a', contributor: 'x', text: 'abc' }], { tokenizer: createByteTokenizer() });
+    const index = await buildSpanIndex([{ id: 'a', contributor: 'x', text: 'abc' }], {
+      tokenizer: createByteTokenizer(),
+    });
     await expect(findSpans(index, 'abc', { density: 0 })).rejects.toMatchObject({ code: 'SPAN_INDEX_USAGE' });
-    await expect(findSpans(index, 'abc', { maxFrequency: 0.5 })).rejects.toMatchObject({ code: 'SPAN_INDEX_USAGE' });
+    await expect(findSpans(index, 'abc', { maxFrequency: 0.5 })).rejects.toMatchObject({
+      code: 'SPAN_INDEX_USAGE',
+    });
     const ac = new AbortController();
     ac.abort();
-    await expect(findSpans(index, 'abc', { signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(findSpans(index, 'abc', { signal: ac.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 });

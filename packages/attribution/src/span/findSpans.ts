@@ -68,9 +68,11 @@ export async function findSpans(
     ['maxDocumentsPerSpan', K, 0],
     ['contextTokens', ctx, 0],
   ] as const) {
-    if (!Number.isInteger(v) || v < min) throw new SpanIndexUsageError(`${name} must be an integer >= ${min}, got ${v}.`);
+    if (!Number.isInteger(v) || v < min)
+      throw new SpanIndexUsageError(`${name} must be an integer >= ${min}, got ${v}.`);
   }
-  if (!(density > 0 && density <= 1)) throw new SpanIndexUsageError(`density must be in (0, 1], got ${density}.`);
+  if (!(density > 0 && density <= 1))
+    throw new SpanIndexUsageError(`density must be in (0, 1], got ${density}.`);
   const { signal } = options;
   const checkAbort = () => {
     if (signal?.aborted) throw new AbortError({ operation: 'findSpans', cause: signal.reason });

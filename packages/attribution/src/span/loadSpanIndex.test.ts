@@ -35,7 +35,11 @@ async function loadAndQuery(load: () => Promise<SpanIndex>): Promise<'ok' | 'rej
 }
 
 const ranged = (b: Uint8Array) => () =>
-  loadSpanIndex({ size: b.length, read: async (o, l) => b.slice(o, Math.min(b.length, o + l)), pageSize: 64 });
+  loadSpanIndex({
+    size: b.length,
+    read: async (o, l) => b.slice(o, Math.min(b.length, o + l)),
+    pageSize: 64,
+  });
 
 describe('loadSpanIndex on hostile input', () => {
   test('rejects random bytes, with or without the magic', async () => {
@@ -77,7 +81,9 @@ describe('loadSpanIndex on hostile input', () => {
 
   test('a corrupted suffix array is reported, not read out of bounds', async () => {
     const b = good.slice();
-    const header = JSON.parse(new TextDecoder().decode(b.subarray(32, 32 + new DataView(b.buffer).getUint32(16, true))));
+    const header = JSON.parse(
+      new TextDecoder().decode(b.subarray(32, 32 + new DataView(b.buffer).getUint32(16, true))),
+    );
     const sa = header.shards[0].suffixArray;
     new DataView(b.buffer).setInt32(sa.offset + 8, 0x7fff0000, true);
     await expect(

@@ -19,12 +19,7 @@ import type { SpanIndex, SpanShard } from './types.js';
 
 /** The part of a Node `fs/promises` `FileHandle` the loader uses (no `node:fs` import needed). */
 export interface FileHandleLike {
-  read(
-    buffer: Uint8Array,
-    offset: number,
-    length: number,
-    position: number,
-  ): Promise<{ bytesRead: number }>;
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
   stat(): Promise<{ size: number }>;
 }
 
@@ -82,11 +77,15 @@ export async function loadSpanIndex(
     return fromBytes(bytes, options);
   }
   if (typeof source !== 'object' || source === null) {
-    throw new SpanIndexUsageError('loadSpanIndex needs an ArrayBuffer, Uint8Array, { url }, { file } or { size, read }.');
+    throw new SpanIndexUsageError(
+      'loadSpanIndex needs an ArrayBuffer, Uint8Array, { url }, { file } or { size, read }.',
+    );
   }
   const pageSize = source.pageSize ?? 32 * 1024;
   if (!Number.isInteger(pageSize) || pageSize < 64 || pageSize % ALIGN !== 0) {
-    throw new SpanIndexUsageError(`pageSize must be an integer multiple of ${ALIGN}, at least 64; got ${pageSize}.`);
+    throw new SpanIndexUsageError(
+      `pageSize must be an integer multiple of ${ALIGN}, at least 64; got ${pageSize}.`,
+    );
   }
   const maxPages = Math.max(16, Math.floor((source.cacheBytes ?? 64 * 1024 * 1024) / pageSize));
   const io = { requests: 0, bytes: 0 };
@@ -94,7 +93,13 @@ export async function loadSpanIndex(
   let read: RangeRead;
   let size: number;
   if ('url' in source) {
-    const opened = await openUrl(source.url, source.fetch ?? globalThis.fetch, source.headers ?? {}, pageSize, signal);
+    const opened = await openUrl(
+      source.url,
+      source.fetch ?? globalThis.fetch,
+      source.headers ?? {},
+      pageSize,
+      signal,
+    );
     io.requests++;
     io.bytes += opened.first.length;
     if (opened.whole) return fromBytes(opened.first, options); // the server ignored Range: it sent it all
@@ -118,9 +123,12 @@ export async function loadSpanIndex(
     size = source.size;
     read = source.read;
   } else {
-    throw new SpanIndexUsageError('loadSpanIndex needs an ArrayBuffer, Uint8Array, { url }, { file } or { size, read }.');
+    throw new SpanIndexUsageError(
+      'loadSpanIndex needs an ArrayBuffer, Uint8Array, { url }, { file } or { size, read }.',
+    );
   }
-  if (!Number.isSafeInteger(size) || size < 0) throw new SpanIndexFormatError(`Index size ${size} is not valid.`);
+  if (!Number.isSafeInteger(size) || size < 0)
+    throw new SpanIndexFormatError(`Index size ${size} is not valid.`);
 
   const exact = async (offset: number, length: number): Promise<Uint8Array> => {
     checkAbort(signal);
@@ -128,7 +136,10 @@ export async function loadSpanIndex(
     const b = await read(offset, length);
     io.requests++;
     io.bytes += b.length;
-    if (b.length !== length) throw new SpanIndexFormatError(`Index truncated: read at ${offset} gave ${b.length} of ${length} bytes.`);
+    if (b.length !== length)
+      throw new SpanIndexFormatError(
+        `Index truncated: read at ${offset} gave ${b.length} of ${length} bytes.`,
+      );
     return b;
   };
   const preamble = await exact(0, Math.min(size, PREAMBLE_BYTES));
@@ -144,7 +155,8 @@ export async function loadSpanIndex(
   const unigram = await small(header.unigram, 'unigram');
   const docs = await small(header.documents, 'documents');
   const starts: Uint8Array[] = [];
-  for (const [i, s] of header.shards.entries()) starts.push(await small(s.documentStarts, `shard ${i} document starts`));
+  for (const [i, s] of header.shards.entries())
+    starts.push(await small(s.documentStarts, `shard ${i} document starts`));
   if (options.verify) {
     for (const [i, s] of header.shards.entries()) {
       for (const [sec, what] of [
@@ -177,11 +189,13 @@ function fromBytes(bytes: Uint8Array, options: LoadSpanIndexOptions): SpanIndex 
   checkAbort(options.signal);
   const size = bytes.length;
   const headerLength = parsePreamble(bytes.subarray(0, Math.min(size, PREAMBLE_BYTES)), size);
-  if (PREAMBLE_BYTES + headerLength > size) throw new SpanIndexFormatError('Index truncated inside its header.');
+  if (PREAMBLE_BYTES + headerLength > size)
+    throw new SpanIndexFormatError('Index truncated inside its header.');
   const header = parseHeader(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength), bytes, size);
   const sec = (s: Section, what: string, check = true) => {
     const b = bytes.subarray(s.offset, s.offset + s.length);
-    if (check && crc32(b) !== s.crc32) throw new SpanIndexFormatError(`Checksum mismatch in the ${what} section.`);
+    if (check && crc32(b) !== s.crc32)
+      throw new SpanIndexFormatError(`Checksum mismatch in the ${what} section.`);
     return b;
   };
   const verify = options.verify === true;
@@ -207,7 +221,9 @@ function fromBytes(bytes: Uint8Array, options: LoadSpanIndexOptions): SpanIndex 
 /** Check the fixed preamble; returns the header length. */
 function parsePreamble(pre: Uint8Array, size: number): number {
   if (size < PREAMBLE_BYTES || pre.length < PREAMBLE_BYTES) {
-    throw new SpanIndexFormatError(`Not a span index: ${size} bytes is shorter than the ${PREAMBLE_BYTES}-byte preamble.`);
+    throw new SpanIndexFormatError(
+      `Not a span index: ${size} bytes is shorter than the ${PREAMBLE_BYTES}-byte preamble.`,
+    );
   }
   for (let i = 0; i < MAGIC.length; i++) {
     if (pre[i] !== MAGIC.charCodeAt(i)) throw new SpanIndexFormatError('Not a span index: bad magic bytes.');
@@ -215,13 +231,18 @@ function parsePreamble(pre: Uint8Array, size: number): number {
   const view = new DataView(pre.buffer, pre.byteOffset, PREAMBLE_BYTES);
   const version = view.getUint32(8, true);
   if (version !== FORMAT_VERSION) {
-    throw new SpanIndexFormatError(`Unsupported span index format version ${version} (this SDK reads ${FORMAT_VERSION}).`);
+    throw new SpanIndexFormatError(
+      `Unsupported span index format version ${version} (this SDK reads ${FORMAT_VERSION}).`,
+    );
   }
   const fileLength = view.getUint32(24, true) + view.getUint32(28, true) * 2 ** 32;
   if (fileLength !== size) {
-    throw new SpanIndexFormatError(`Index is ${size} bytes but its preamble says ${fileLength}: truncated or padded.`);
+    throw new SpanIndexFormatError(
+      `Index is ${size} bytes but its preamble says ${fileLength}: truncated or padded.`,
+    );
   }
-  if (view.getUint32(12, true) !== 0) throw new SpanIndexFormatError('Index uses flags this SDK does not know.');
+  if (view.getUint32(12, true) !== 0)
+    throw new SpanIndexFormatError('Index uses flags this SDK does not know.');
   const headerLength = view.getUint32(16, true);
   if (headerLength === 0 || headerLength > MAX_HEADER_BYTES || PREAMBLE_BYTES + headerLength > size) {
     throw new SpanIndexFormatError(`Index header length ${headerLength} is out of range.`);
@@ -231,7 +252,8 @@ function parsePreamble(pre: Uint8Array, size: number): number {
 
 function parseHeader(bytes: Uint8Array, pre: Uint8Array, size: number): Header {
   const view = new DataView(pre.buffer, pre.byteOffset, PREAMBLE_BYTES);
-  if (crc32(bytes) !== view.getUint32(20, true)) throw new SpanIndexFormatError('Index header checksum mismatch.');
+  if (crc32(bytes) !== view.getUint32(20, true))
+    throw new SpanIndexFormatError('Index header checksum mismatch.');
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -239,7 +261,8 @@ function parseHeader(bytes: Uint8Array, pre: Uint8Array, size: number): Header {
     throw new SpanIndexFormatError('Index header is not valid JSON.', { cause });
   }
   const parsed = HeaderSchema.safeParse(json);
-  if (!parsed.success) throw new SpanIndexFormatError('Index header does not match the format.', { cause: parsed.error });
+  if (!parsed.success)
+    throw new SpanIndexFormatError('Index header does not match the format.', { cause: parsed.error });
   const h = parsed.data;
   const within = (s: Section, what: string, expected: number) => {
     if (s.offset % ALIGN !== 0 || s.offset + s.length > size || s.offset < PREAMBLE_BYTES + bytes.length) {
@@ -251,18 +274,21 @@ function parseHeader(bytes: Uint8Array, pre: Uint8Array, size: number): Header {
   };
   within(h.unigram, 'unigram', h.vocabSize * 8);
   within(h.documents, 'documents', -1);
-  if (h.tokenWidth !== (h.vocabSize + 1 <= 0x10000 ? 2 : 4)) throw new SpanIndexFormatError('Token width does not fit the vocabulary.');
+  if (h.tokenWidth !== (h.vocabSize + 1 <= 0x10000 ? 2 : 4))
+    throw new SpanIndexFormatError('Token width does not fit the vocabulary.');
   let docs = 0;
   let tokens = 0;
   h.shards.forEach((s, i) => {
-    if (s.firstDocument !== docs) throw new SpanIndexFormatError(`Shard ${i} starts at document ${s.firstDocument}, expected ${docs}.`);
+    if (s.firstDocument !== docs)
+      throw new SpanIndexFormatError(`Shard ${i} starts at document ${s.firstDocument}, expected ${docs}.`);
     docs += s.documentCount;
     tokens += s.tokenCount;
     within(s.tokens, `shard ${i} tokens`, s.tokenCount * h.tokenWidth);
     within(s.suffixArray, `shard ${i} suffix array`, s.tokenCount * 4);
     within(s.documentStarts, `shard ${i} document starts`, s.documentCount * 4);
   });
-  if (docs !== h.documentCount) throw new SpanIndexFormatError(`Shards hold ${docs} documents, header says ${h.documentCount}.`);
+  if (docs !== h.documentCount)
+    throw new SpanIndexFormatError(`Shards hold ${docs} documents, header says ${h.documentCount}.`);
   if (tokens - docs !== h.totalTokens) throw new SpanIndexFormatError('Token counts in the header disagree.');
   return h;
 }
@@ -277,7 +303,9 @@ function assemble(
 ): SpanIndex {
   let docs: { ids: string[]; contributors: string[] };
   try {
-    const parsed = DocumentsSchema.safeParse(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(docBytes)));
+    const parsed = DocumentsSchema.safeParse(
+      JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(docBytes)),
+    );
     if (!parsed.success) throw parsed.error;
     docs = parsed.data;
   } catch (cause) {
@@ -293,10 +321,17 @@ function assemble(
     // Document starts must ascend from 0, each document ending in a separator inside the shard.
     if (starts[0] !== 0) throw new SpanIndexFormatError(`Shard ${i} does not start with a document at 0.`);
     for (let d = 1; d < starts.length; d++) {
-      if (!(starts[d]! > starts[d - 1]!)) throw new SpanIndexFormatError(`Shard ${i} document starts do not ascend.`);
+      if (!(starts[d]! > starts[d - 1]!))
+        throw new SpanIndexFormatError(`Shard ${i} document starts do not ascend.`);
     }
-    if (starts[starts.length - 1]! >= s.tokenCount) throw new SpanIndexFormatError(`Shard ${i} document start beyond its tokens.`);
-    return { tokenCount: s.tokenCount, firstDocument: s.firstDocument, documentStarts: starts, columns: columns(s, i) };
+    if (starts[starts.length - 1]! >= s.tokenCount)
+      throw new SpanIndexFormatError(`Shard ${i} document start beyond its tokens.`);
+    return {
+      tokenCount: s.tokenCount,
+      firstDocument: s.firstDocument,
+      documentStarts: starts,
+      columns: columns(s, i),
+    };
   });
   return {
     formatVersion: FORMAT_VERSION,
@@ -340,14 +375,20 @@ async function openUrl(
       throw new NetworkError({ method: 'GET', url: href, cause });
     }
     if (!res.ok) {
-      throw new HttpError({ status: res.status, method: 'GET', url: href, body: await res.text().catch(() => '') });
+      throw new HttpError({
+        status: res.status,
+        method: 'GET',
+        url: href,
+        body: await res.text().catch(() => ''),
+      });
     }
     return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
   };
   const { res, bytes } = await get(0, pageSize);
   if (res.status === 200) return { first: bytes, whole: true, size: bytes.length, read: async () => bytes };
   const m = /^bytes\s+(\d+)-(\d+)\/(\d+)$/.exec(res.headers.get('content-range') ?? '');
-  if (!m || Number(m[1]) !== 0) throw new SpanIndexFormatError(`Range response from ${href} has no usable Content-Range.`);
+  if (!m || Number(m[1]) !== 0)
+    throw new SpanIndexFormatError(`Range response from ${href} has no usable Content-Range.`);
   const size = Number(m[3]);
   return {
     first: bytes,

@@ -56,7 +56,9 @@ export class PagedFile {
       pending = this.read(offset, length)
         .then((bytes) => {
           if (bytes.length !== length) {
-            throw new SpanIndexFormatError(`Index read at ${offset} returned ${bytes.length} bytes, expected ${length}.`);
+            throw new SpanIndexFormatError(
+              `Index read at ${offset} returned ${bytes.length} bytes, expected ${length}.`,
+            );
           }
           this.io.requests++;
           this.io.bytes += bytes.length;

@@ -17,7 +17,11 @@ function naiveSuffixArray(t: ArrayLike<number>): number[] {
   });
 }
 
-function sais(t: number[], k: number, Text: Uint16ArrayConstructor | Uint32ArrayConstructor = Uint16Array): number[] {
+function sais(
+  t: number[],
+  k: number,
+  Text: Uint16ArrayConstructor | Uint32ArrayConstructor = Uint16Array,
+): number[] {
   const sa = new Int32Array(t.length);
   suffixArray(Text.from(t), sa, t.length, k);
   return Array.from(sa);
@@ -34,9 +38,11 @@ describe('suffixArray (SA-IS)', () => {
   test('equals a naive sort on random texts over small and large alphabets', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 6 }).chain((k) =>
-          fc.tuple(fc.constant(k), fc.array(fc.integer({ min: 0, max: k - 1 }), { maxLength: 300 })),
-        ),
+        fc
+          .integer({ min: 1, max: 6 })
+          .chain((k) =>
+            fc.tuple(fc.constant(k), fc.array(fc.integer({ min: 0, max: k - 1 }), { maxLength: 300 })),
+          ),
         ([k, t]) => {
           expect(sais(t, k)).toEqual(naiveSuffixArray(t));
         },
@@ -91,7 +97,7 @@ describe('suffixArray (SA-IS)', () => {
 
   test('is a permutation on a larger random text with many repeats', () => {
     const n = 20_000;
-    const t = Array.from({ length: n }, (_, i) => ((i * 7919) % 13) % 5 + (i % 200 === 0 ? 1 : 0));
+    const t = Array.from({ length: n }, (_, i) => (((i * 7919) % 13) % 5) + (i % 200 === 0 ? 1 : 0));
     const sa = sais(t, 6);
     expect(new Set(sa).size).toBe(n);
     // Adjacent suffixes are in order (a full naive sort would be slow here).

@@ -8,7 +8,8 @@ export type QueryTokens = Uint32Array;
 
 function saAt(cols: ShardColumns, i: number, n: number): number {
   const p = cols.sa(i);
-  if (!(p >= 0 && p < n)) throw new SpanIndexFormatError(`Suffix array entry ${i} is ${p}, outside the shard.`);
+  if (!(p >= 0 && p < n))
+    throw new SpanIndexFormatError(`Suffix array entry ${i} is ${p}, outside the shard.`);
   return p;
 }
 
@@ -31,7 +32,7 @@ export function lowerBound(
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const p = saAt(cols, mid, n);
-    let k = llo < lhi ? llo : lhi;
+    let k = Math.min(llo, lhi);
     let c = 0;
     for (; k < ql; k++) {
       const pk = p + k;
@@ -54,7 +55,7 @@ export function lowerBound(
       lhi = k;
     }
   }
-  return { rank: lo, lcp: llo > lhi ? llo : lhi };
+  return { rank: lo, lcp: Math.max(llo, lhi) };
 }
 
 /** First rank whose suffix is > q (suffixes with q as a prefix sort before it). */
@@ -66,7 +67,7 @@ export function upperBound(cols: ShardColumns, n: number, q: QueryTokens, qs: nu
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const p = saAt(cols, mid, n);
-    let k = llo < lhi ? llo : lhi;
+    let k = Math.min(llo, lhi);
     let c = 0;
     for (; k < ql; k++) {
       const pk = p + k;
@@ -104,22 +105,32 @@ export function rankRange(shard: SpanShard, q: QueryTokens, qs: number, ql: numb
 export function resolveTokenizer(index: SpanIndex, tokenizer: Tokenizer | undefined): Tokenizer {
   const t = tokenizer ?? (index.tokenizerId === 'bytes:utf-8' ? createByteTokenizer() : undefined);
   if (!t) {
-    throw new SpanIndexUsageError(`This index was built with tokenizer "${index.tokenizerId}"; pass it as { tokenizer }.`);
+    throw new SpanIndexUsageError(
+      `This index was built with tokenizer "${index.tokenizerId}"; pass it as { tokenizer }.`,
+    );
   }
   if (t.id !== index.tokenizerId) {
-    throw new SpanIndexUsageError(`Tokenizer "${t.id}" does not match the index's tokenizer "${index.tokenizerId}".`);
+    throw new SpanIndexUsageError(
+      `Tokenizer "${t.id}" does not match the index's tokenizer "${index.tokenizerId}".`,
+    );
   }
   return t;
 }
 
 /** Encode text (or check given tokens) into a typed array of in-vocabulary ids. */
-export function toQueryTokens(index: SpanIndex, input: string | ArrayLike<number>, tokenizer?: Tokenizer): QueryTokens {
+export function toQueryTokens(
+  index: SpanIndex,
+  input: string | ArrayLike<number>,
+  tokenizer?: Tokenizer,
+): QueryTokens {
   const raw = typeof input === 'string' ? resolveTokenizer(index, tokenizer).encode(input) : input;
   const q = new Uint32Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
     const t = raw[i]!;
     if (!(t >= 0 && t < index.vocabSize) || t !== Math.floor(t)) {
-      throw new SpanIndexUsageError(`Token ${t} at ${i} is outside the index vocabulary [0, ${index.vocabSize}).`);
+      throw new SpanIndexUsageError(
+        `Token ${t} at ${i} is outside the index vocabulary [0, ${index.vocabSize}).`,
+      );
     }
     q[i] = t;
   }

@@ -1,7 +1,6 @@
-import { open } from 'node:fs/promises';
+import { open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFile, rm } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { createByteTokenizer } from '../tokenizers/byte.js';
@@ -36,14 +35,19 @@ describe('serializeSpanIndex / loadSpanIndex', () => {
     const tokenizer = { id: 'ids:70000', vocabSize: 70_000, encode: () => [], decode: () => '' };
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.array(fc.integer({ min: 0, max: 69_999 }), { maxLength: 30 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.array(fc.integer({ min: 0, max: 69_999 }), { maxLength: 30 }), {
+          minLength: 1,
+          maxLength: 5,
+        }),
         async (toks) => {
           const index = await buildSpanIndex(
             toks.map((tokens, i) => ({ id: `d${i}`, contributor: `c${i}`, tokens })),
             { tokenizer, maxShardTokens: 40 },
           );
           const bytes = serializeSpanIndex(index);
-          expect(Buffer.from(serializeSpanIndex(await loadSpanIndex(bytes))).equals(Buffer.from(bytes))).toBe(true);
+          expect(Buffer.from(serializeSpanIndex(await loadSpanIndex(bytes))).equals(Buffer.from(bytes))).toBe(
+            true,
+          );
         },
       ),
       { numRuns: 40 },
@@ -59,7 +63,11 @@ describe('serializeSpanIndex / loadSpanIndex', () => {
     const fh = await open(path, 'r');
     try {
       const viaFile = await loadSpanIndex({ file: fh, pageSize: 64 });
-      const viaRange = await loadSpanIndex({ size: bytes.length, read: async (o, l) => bytes.slice(o, o + l), pageSize: 128 });
+      const viaRange = await loadSpanIndex({
+        size: bytes.length,
+        read: async (o, l) => bytes.slice(o, o + l),
+        pageSize: 128,
+      });
       const output = 'They said it was the age of wisdom, and emoji 🐋 are fun.';
       const want = await findSpans(index, output, { density: 1 });
       expect(want.length).toBeGreaterThan(1);

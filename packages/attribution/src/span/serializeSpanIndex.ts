@@ -26,12 +26,15 @@ import type { SpanIndex } from './types.js';
  * const bytes = serializeSpanIndex(index); // Uint8Array, write it to a file or a CDN
  */
 export function serializeSpanIndex(index: SpanIndex): Uint8Array {
-  if (!littleEndian()) throw new SpanIndexUsageError('Span indexes can only be written on little-endian hosts.');
+  if (!littleEndian())
+    throw new SpanIndexUsageError('Span indexes can only be written on little-endian hosts.');
   const parts: Uint8Array[] = [];
   const shardBytes = index.shards.map((shard, i) => {
     const cols = shard.columns;
     if (!(cols instanceof MemoryColumns)) {
-      throw new SpanIndexUsageError(`Shard ${i} is paged (loaded by ranges); load the index into memory to serialize it.`);
+      throw new SpanIndexUsageError(
+        `Shard ${i} is paged (loaded by ranges); load the index into memory to serialize it.`,
+      );
     }
     return {
       tokens: bytesOf(cols.tokens.subarray(0, shard.tokenCount)),
@@ -80,10 +83,16 @@ export function serializeSpanIndex(index: SpanIndex): Uint8Array {
     headerLength = headerBytes.length;
   }
   if (headerLength > MAX_HEADER_BYTES) {
-    throw new SpanIndexUsageError(`Index header is ${headerLength} bytes; the format allows ${MAX_HEADER_BYTES}.`);
+    throw new SpanIndexUsageError(
+      `Index header is ${headerLength} bytes; the format allows ${MAX_HEADER_BYTES}.`,
+    );
   }
   const last = header.shards.length
-    ? [header.unigram, header.documents, ...header.shards.flatMap((s) => [s.tokens, s.suffixArray, s.documentStarts])]
+    ? [
+        header.unigram,
+        header.documents,
+        ...header.shards.flatMap((s) => [s.tokens, s.suffixArray, s.documentStarts]),
+      ]
     : [header.unigram, header.documents];
   const fileLength = Math.max(...last.map((s) => s.offset + s.length));
   const out = new Uint8Array(fileLength);
@@ -101,7 +110,7 @@ export function serializeSpanIndex(index: SpanIndex): Uint8Array {
     header.unigram,
     header.documents,
   ];
-  sections.forEach((s, i) => out.set(parts[i]!, s.offset));
+  for (const [i, s] of sections.entries()) out.set(parts[i]!, s.offset);
   return out;
 }
 

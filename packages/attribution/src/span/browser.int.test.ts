@@ -1,0 +1,76 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  bundleForBrowser,
+  type FileServer,
+  launchChromium,
+  serveFiles,
+} from '../../../../scripts/testing/browser.js';
+import { createByteTokenizer } from '../tokenizers/byte.js';
+import { attributeOutput } from './attributeOutput.js';
+import { buildSpanIndex } from './buildSpanIndex.js';
+import { mobyDickChapter } from './fixtures/corpus.js';
+import { serializeSpanIndex } from './serializeSpanIndex.js';
+
+let browser: Browser;
+let server: FileServer;
+const tokenizer = createByteTokenizer();
+const chapters = Array.from({ length: 40 }, (_, i) => ({
+  id: `ch${i + 1}`,
+  contributor: `contributor-${i % 3}`,
+  text: mobyDickChapter(i + 1),
+}));
+const index = await buildSpanIndex(chapters, { tokenizer, maxShardTokens: 200_000 });
+const bytes = serializeSpanIndex(index);
+
+beforeAll(async () => {
+  server = await serveFiles({
+    '/': { body: '<!doctype html><script type="module" src="/app.js"></script>', type: 'text/html' },
+    '/app.js': {
+      body: await bundleForBrowser('packages/attribution/src/span/fixtures/browser-entry.ts'),
+      type: 'text/javascript',
+    },
+    '/index.olspan': { body: bytes },
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('span attribution in Chromium', () => {
+  test('loads the index by Range requests and attributes a text like Node does', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => typeof window.attributeFromUrl === 'function');
+    const output = `${chapters[1]!.text.slice(200, 420)} — and then something the model made up.`;
+    const inPage = (await page.evaluate(
+      ([u, o]) => window.attributeFromUrl(u!, o!),
+      [`${server.url}index.olspan`, output],
+    )) as {
+      result: Awaited<ReturnType<typeof attributeOutput>>;
+      io: { requests: number; bytes: number };
+      shards: number;
+    };
+    const inNode = await attributeOutput(index, { output }, { tokenizer, density: 0.2 });
+    expect(inPage.shards).toBeGreaterThan(1);
+    // Chromium's and Node's Math.log may differ in the last bit: compare scores to 12 digits.
+    const round = (r: unknown) =>
+      JSON.parse(
+        JSON.stringify(r, (_, v) =>
+          typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v,
+        ),
+      );
+    expect(round(inPage.result)).toEqual(round(inNode));
+    expect(inNode.contributions.length).toBeGreaterThan(0);
+    const ranged = server.requests.filter((r) => r.path === '/index.olspan');
+    expect(ranged.length).toBe(inPage.io.requests);
+    expect(ranged.every((r) => r.status === 206 && r.range)).toBe(true);
+    // Pages are fetched on demand, so the page never downloads the whole file (BM25 does read
+    // the cited documents whole; the suffix array is read only where the searches go).
+    expect(inPage.io.bytes).toBeLessThan(bytes.length);
+    await page.close();
+  });
+});
