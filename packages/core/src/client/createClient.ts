@@ -15,7 +15,6 @@ import { backoffDelay, isIdempotent, parseRetryAfter, resolveRetry } from './ret
 import type {
   CreateClientParameters,
   OpenLedgerClient,
-  ProgressEvent,
   QueryValue,
   RawRequestParameters,
   RequestParameters,
@@ -132,10 +131,9 @@ export function createClient(parameters: CreateClientParameters): OpenLedgerClie
           retry: 0,
           throwHttpErrors: false,
           ...(parameters.fetch ? { fetch: parameters.fetch } : {}),
-          ...(params.onDownloadProgress ? { onDownloadProgress: progress(params.onDownloadProgress) } : {}),
-          ...(params.onUploadProgress && body !== undefined
-            ? { onUploadProgress: progress(params.onUploadProgress) }
-            : {}),
+          // ky calls these with (progress, chunk); the extra argument is harmless.
+          onDownloadProgress: params.onDownloadProgress,
+          onUploadProgress: body === undefined ? undefined : params.onUploadProgress,
           hooks: {
             beforeRequest: [
               async (req) => {
@@ -238,11 +236,6 @@ async function parseResponse(
 
 function decode(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes);
-}
-
-function progress(cb: (p: ProgressEvent) => void) {
-  return (p: { percent: number; transferredBytes: number; totalBytes: number }) =>
-    cb({ percent: p.percent, transferredBytes: p.transferredBytes, totalBytes: p.totalBytes });
 }
 
 function abortError(what: string, signal: AbortSignal, secrets: string[], cause?: unknown): AbortError {

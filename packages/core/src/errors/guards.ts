@@ -8,7 +8,7 @@ import type { AbortError, HttpError, NetworkError, TimeoutError, ValidationError
  * import { isHttpError } from '@openledger/core';
  * isHttpError(new Error('x')); // false
  */
-export const isHttpError = errorGuard<HttpError>('HttpError');
+export const isHttpError = /* @__PURE__ */ errorGuard<HttpError>('HttpError');
 /**
  * True for a {@link TimeoutError}, across duplicate installs.
  *
@@ -16,7 +16,7 @@ export const isHttpError = errorGuard<HttpError>('HttpError');
  * import { isTimeoutError } from '@openledger/core';
  * isTimeoutError(new Error('x')); // false
  */
-export const isTimeoutError = errorGuard<TimeoutError>('TimeoutError');
+export const isTimeoutError = /* @__PURE__ */ errorGuard<TimeoutError>('TimeoutError');
 /**
  * True for a {@link NetworkError}, across duplicate installs.
  *
@@ -24,7 +24,7 @@ export const isTimeoutError = errorGuard<TimeoutError>('TimeoutError');
  * import { isNetworkError } from '@openledger/core';
  * isNetworkError(new Error('x')); // false
  */
-export const isNetworkError = errorGuard<NetworkError>('NetworkError');
+export const isNetworkError = /* @__PURE__ */ errorGuard<NetworkError>('NetworkError');
 /**
  * True for a {@link ValidationError}, across duplicate installs.
  *
@@ -32,7 +32,7 @@ export const isNetworkError = errorGuard<NetworkError>('NetworkError');
  * import { isValidationError } from '@openledger/core';
  * isValidationError(new Error('x')); // false
  */
-export const isValidationError = errorGuard<ValidationError>('ValidationError');
+export const isValidationError = /* @__PURE__ */ errorGuard<ValidationError>('ValidationError');
 /**
  * True for an {@link AbortError}, across duplicate installs.
  *
@@ -40,4 +40,4 @@ export const isValidationError = errorGuard<ValidationError>('ValidationError');
  * import { isAbortError } from '@openledger/core';
  * isAbortError(new Error('x')); // false
  */
-export const isAbortError = errorGuard<AbortError>('AbortError');
+export const isAbortError = /* @__PURE__ */ errorGuard<AbortError>('AbortError');

@@ -35,7 +35,7 @@ export function standardLeaf(leafEncoding: readonly string[], value: unknown, wh
 /** A 32-byte node given as hex or bytes; anything else is misuse. */
 export function node32(value: unknown, where: string): Uint8Array {
   const bytes = value instanceof Uint8Array ? value : isHex(value) ? hexToBytes(value) : undefined;
-  if (!bytes || bytes.length !== 32) {
+  if (bytes?.length !== 32) {
     throw new ValidationError(`${where} must be 32 bytes (0x + 64 hex digits or a Uint8Array).`);
   }
   return bytes;

@@ -47,5 +47,5 @@ export function verifyMerkleMultiProof(parameters: VerifyMerkleMultiProofParamet
   } else {
     computed = queue.length > 0 ? queue[0] : proof[0];
   }
-  return computed !== undefined && computed.every((b, i) => b === root[i]);
+  return computed?.every((b, i) => b === root[i]) ?? false;
 }
