@@ -1,5 +1,32 @@
 /** @packageDocumentation @openledger/attribution */
 
+export { type DataInfLayer, type DataInfParameters, dataInf } from './influence/dataInf.js';
+export { InfluenceError, type InfluenceErrorCode } from './influence/errors.js';
+export type { FitOptions, GlmModel, GlmOptions } from './influence/glm.js';
+export {
+  type GradientInfluenceParameters,
+  type InfluenceFunctionParameters,
+  influenceFunction,
+} from './influence/influenceFunction.js';
+export { linearRegression } from './influence/linearRegression.js';
+export { type LogisticRegressionOptions, logisticRegression } from './influence/logisticRegression.js';
+export {
+  type LoraFitOptions,
+  type LoraLinearModel,
+  type LoraLinearOptions,
+  loraLinear,
+} from './influence/loraLinear.js';
+export type { InfluenceProgress } from './influence/progress.js';
+export { type TracInCheckpoint, type TracInParameters, tracIn } from './influence/tracIn.js';
+export type {
+  Example,
+  GradientMatrix,
+  InfluenceModel,
+  InfluenceResult,
+  InfluenceRunOptions,
+  ParamLayer,
+  ScoredExample,
+} from './influence/types.js';
 export {
   type AttributionSource,
   type CreateAttributionRecordParameters,

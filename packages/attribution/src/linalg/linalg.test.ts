@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { conjugateGradient } from './cg.js';
+import { cholesky, choleskySolve } from './cholesky.js';
+import { matmulNN, matmulNT, matmulTN } from './matmul.js';
+
+function rand(seed: number) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return ((s >>> 0) / 2 ** 32) * 2 - 1;
+  };
+}
+const fill = (n: number, r: () => number) => Float64Array.from({ length: n }, r);
+
+/** Textbook triple loop: the reference every kernel is checked against. */
+function naive(
+  m: number,
+  n: number,
+  k: number,
+  a: (i: number, p: number) => number,
+  b: (p: number, j: number) => number,
+) {
+  const C = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a(i, p) * b(p, j);
+      C[i * n + j] = s;
+    }
+  return C;
+}
+
+const dims = fc.record({
+  m: fc.integer({ min: 1, max: 13 }),
+  n: fc.integer({ min: 1, max: 70 }),
+  k: fc.integer({ min: 1, max: 1100 }),
+  seed: fc.integer(),
+});
+
+describe('matmul kernels equal the naive triple loop', () => {
+  test('A·Bᵀ (NT), including edge tiles and alpha/beta', () => {
+    fc.assert(
+      fc.property(dims, ({ m, n, k, seed }) => {
+        const r = rand(seed);
+        const A = fill(m * k, r);
+        const B = fill(n * k, r);
+        const C0 = fill(m * n, r);
+        const ref = naive(
+          m,
+          n,
+          k,
+          (i, p) => A[i * k + p]!,
+          (p, j) => B[j * k + p]!,
+        );
+        const C = Float64Array.from(C0);
+        matmulNT(m, n, k, A, B, C, 2, 0.5);
+        for (let i = 0; i < m * n; i++) expect(C[i]).toBeCloseTo(2 * ref[i]! + 0.5 * C0[i]!, 9);
+        const C32 = new Float32Array(m * n);
+        matmulNT(m, n, k, Float32Array.from(A), Float32Array.from(B), C32);
+        for (let i = 0; i < m * n; i++) expect(Math.abs(C32[i]! - ref[i]!)).toBeLessThan(1e-3 * Math.sqrt(k));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  test('A·B (NN) and Aᵀ·B (TN)', () => {
+    fc.assert(
+      fc.property(dims, ({ m, n, k, seed }) => {
+        const r = rand(seed);
+        const kk = Math.min(k, 60);
+        const A = fill(m * kk, r);
+        const B = fill(kk * n, r);
+        const C = new Float64Array(m * n);
+        matmulNN(m, n, kk, A, B, C);
+        const ref = naive(
+          m,
+          n,
+          kk,
+          (i, p) => A[i * kk + p]!,
+          (p, j) => B[p * n + j]!,
+        );
+        for (let i = 0; i < m * n; i++) expect(C[i]).toBeCloseTo(ref[i]!, 9);
+        const At = fill(kk * m, r);
+        matmulTN(m, n, kk, At, B, C);
+        const ref2 = naive(
+          m,
+          n,
+          kk,
+          (i, p) => At[p * m + i]!,
+          (p, j) => B[p * n + j]!,
+        );
+        for (let i = 0; i < m * n; i++) expect(C[i]).toBeCloseTo(ref2[i]!, 9);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
+describe('solvers', () => {
+  test('Cholesky and conjugate gradient solve SPD systems to the same answer', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer(), (n, seed) => {
+        const r = rand(seed);
+        const X = fill(n * (n + 3), r);
+        const M = new Float64Array(n * n);
+        matmulNT(n, n, n + 3, X, X, M);
+        for (let i = 0; i < n; i++) M[i * n + i]! += 0.5;
+        const b = fill(n, r);
+        const L = Float64Array.from(M);
+        cholesky(L, n);
+        const x = Float64Array.from(b);
+        choleskySolve(L, n, x);
+        const Mx = new Float64Array(n);
+        matmulNT(n, 1, n, M, x, Mx);
+        for (let i = 0; i < n; i++) expect(Mx[i]).toBeCloseTo(b[i]!, 8);
+        const cg = conjugateGradient(
+          (v) => {
+            const out = new Float64Array(n);
+            matmulNT(n, 1, n, M, v, out);
+            return out;
+          },
+          b,
+          { tol: 1e-12, maxIter: 10 * n },
+        );
+        for (let i = 0; i < n; i++) expect(cg.x[i]).toBeCloseTo(x[i]!, 5);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  test('Cholesky rejects an indefinite matrix with a typed error', () => {
+    expect(() => cholesky(Float64Array.from([1, 2, 2, 1]), 2)).toThrow(/positive definite/);
+  });
+});
