@@ -84,7 +84,7 @@ async function isCluster(dir: string): Promise<boolean> {
  * A tarball of a freshly initialised cluster, made once per PGlite version and cached on
  * disk: loading it takes well under a second where `initdb` takes several.
  */
-async function template(pglite: typeof PGlite, cacheDir?: string): Promise<Blob | undefined> {
+export async function template(pglite: typeof PGlite, cacheDir?: string): Promise<Blob | undefined> {
   const dir = cacheDir ?? process.env.OPENLEDGER_DEVNET_CACHE ?? join(tmpdir(), 'openledger-devnet');
   const file = join(dir, `pglite-${pgliteVersion()}-template.tar`);
   try {

@@ -8,6 +8,7 @@ import ClientImpl from 'pg/lib/client.js';
 // @ts-expect-error pg-pool ships no types (pg's types describe it)
 import PoolImpl from 'pg-pool';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { template } from './createPgliteStorage.js';
 import { createPostgresStorage } from './createPostgresStorage.js';
 import { runMigrations } from './runMigrations.js';
 
@@ -18,7 +19,8 @@ const Client = ClientImpl as typeof PgClient;
 let db: PGlite;
 let pool: PgPool;
 beforeAll(async () => {
-  db = await PGlite.create();
+  const loadDataDir = await template(PGlite);
+  db = await PGlite.create(loadDataDir ? { loadDataDir } : {});
   pool = new Pool({ ...(createPgConfig(db) as object), Client } as never);
 });
 afterAll(async () => {
