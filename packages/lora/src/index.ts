@@ -73,6 +73,37 @@ export {
   unmergeAdapter,
 } from './merge/mergeAdapter.js';
 export type { MajoritySignMethod } from './merge/taskArithmetic.js';
+export {
+  type CancelFineTuneJobParameters,
+  type CancelFineTuneJobReturnType,
+  cancelFineTuneJob,
+} from './modelfactory/cancelFineTuneJob.js';
+export {
+  type CreateFineTuneJobParameters,
+  type CreateFineTuneJobReturnType,
+  createFineTuneJob,
+} from './modelfactory/createFineTuneJob.js';
+export {
+  type GetFineTuneJobParameters,
+  type GetFineTuneJobReturnType,
+  getFineTuneJob,
+} from './modelfactory/getFineTuneJob.js';
+export {
+  type FineTuneEvent,
+  FineTuneEventSchema,
+  type FineTuneJob,
+  FineTuneJobSchema,
+  type FineTuneJobSpec,
+  type FineTuneJobSpecInput,
+  FineTuneJobSpecSchema,
+  type FineTuneJobStatus,
+  FineTuneJobStatusSchema,
+} from './modelfactory/schemas.js';
+export {
+  type WatchFineTuneJobParameters,
+  type WatchFineTuneJobReturnType,
+  watchFineTuneJob,
+} from './modelfactory/watchFineTuneJob.js';
 export type { Dtype, TensorData } from './safetensors/dtypes.js';
 export type { SafetensorsHeader, TensorInfo } from './safetensors/header.js';
 export {
