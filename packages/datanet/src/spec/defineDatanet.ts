@@ -27,102 +27,110 @@ function isStandardSchema(v: unknown): v is StandardRowSchema {
   );
 }
 
-const JsonSchemaValue = z.custom<JsonSchema>(
-  (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !isStandardSchema(v),
-  { message: 'Expected a JSON Schema object' },
-);
-const StandardSchemaValue = z.custom<StandardRowSchema>(isStandardSchema, {
-  message: 'Expected a zod (Standard Schema) schema',
-});
+const JsonSchemaValue = /* @__PURE__ */ (() =>
+  z.custom<JsonSchema>(
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !isStandardSchema(v),
+    { message: 'Expected a JSON Schema object' },
+  ))();
+const StandardSchemaValue = /* @__PURE__ */ (() =>
+  z.custom<StandardRowSchema>(isStandardSchema, {
+    message: 'Expected a zod (Standard Schema) schema',
+  }))();
 
-const LengthRule = z.object({
-  /** Minimum length in characters (Unicode code points). */
-  min: z.number().int().nonnegative().optional(),
-  /** Maximum length in characters (Unicode code points). */
-  max: z.number().int().positive().optional(),
-});
+const LengthRule = /* @__PURE__ */ (() =>
+  z.object({
+    /** Minimum length in characters (Unicode code points). */
+    min: z.number().int().nonnegative().optional(),
+    /** Maximum length in characters (Unicode code points). */
+    max: z.number().int().positive().optional(),
+  }))();
 
 /** Rules for structured (JSONL / CSV) text datanets. */
-export const RowRulesSchema = z.object({
-  /** Row schema: JSON Schema (serialisable) or an in-process zod schema. */
-  schema: z.union([StandardSchemaValue, JsonSchemaValue]),
-  /** Per-field length bounds on string fields, e.g. `{ output: { min: 1, max: 8000 } }`. */
-  lengths: z.record(z.string(), LengthRule).default({}),
-  /** Field that must hold a language tag on every row, e.g. `'language'`. */
-  languageField: z.string().min(1).optional(),
-  /** When set, the language field must be one of these BCP 47 tags (compared case-insensitively). */
-  languages: z.array(z.string().min(2).max(35)).optional(),
-  /** Reject files that repeat a row (byte-identical after trimming line endings). */
-  noDuplicateRows: z.boolean().default(true),
-  /** Minimum number of data rows in a file. */
-  minRows: z.number().int().nonnegative().default(1),
-  /** Maximum number of data rows in a file. */
-  maxRows: z.number().int().positive().default(10_000_000),
-  /** Fraction of rows allowed to fail before the file is rejected (0 = strict). */
-  maxErrorRate: z.number().min(0).max(1).default(0),
-});
+export const RowRulesSchema = /* @__PURE__ */ (() =>
+  z.object({
+    /** Row schema: JSON Schema (serialisable) or an in-process zod schema. */
+    schema: z.union([StandardSchemaValue, JsonSchemaValue]),
+    /** Per-field length bounds on string fields, e.g. `{ output: { min: 1, max: 8000 } }`. */
+    lengths: z.record(z.string(), LengthRule).default({}),
+    /** Field that must hold a language tag on every row, e.g. `'language'`. */
+    languageField: z.string().min(1).optional(),
+    /** When set, the language field must be one of these BCP 47 tags (compared case-insensitively). */
+    languages: z.array(z.string().min(2).max(35)).optional(),
+    /** Reject files that repeat a row (byte-identical after trimming line endings). */
+    noDuplicateRows: z.boolean().default(true),
+    /** Minimum number of data rows in a file. */
+    minRows: z.number().int().nonnegative().default(1),
+    /** Maximum number of data rows in a file. */
+    maxRows: z.number().int().positive().default(10_000_000),
+    /** Fraction of rows allowed to fail before the file is rejected (0 = strict). */
+    maxErrorRate: z.number().min(0).max(1).default(0),
+  }))();
 
 /** Size caps and quotas; defaults are the rules OpenLedger publishes. */
-export const DatanetLimitsSchema = z.object({
-  /** Bytes per file (default 5 MB). */
-  maxFileBytes: z
-    .number()
-    .int()
-    .positive()
-    .default(5 * MB),
-  /** Bytes per contributor per UTC day, across datanets (default 10 MB). */
-  contributorBytesPerDay: z
-    .number()
-    .int()
-    .positive()
-    .default(10 * MB),
-  /** Bytes per datanet per UTC day (default 10 MB). */
-  datanetBytesPerDay: z
-    .number()
-    .int()
-    .positive()
-    .default(10 * MB),
-  /** Files per contributor per UTC day (default 20). */
-  contributorFilesPerDay: z.number().int().positive().default(20),
-  /** Bytes per line (JSONL) or record (CSV) before a row is refused (default 1 MiB). */
-  maxLineBytes: z
-    .number()
-    .int()
-    .positive()
-    .default(1 << 20),
-});
+export const DatanetLimitsSchema = /* @__PURE__ */ (() =>
+  z.object({
+    /** Bytes per file (default 5 MB). */
+    maxFileBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(5 * MB),
+    /** Bytes per contributor per UTC day, across datanets (default 10 MB). */
+    contributorBytesPerDay: z
+      .number()
+      .int()
+      .positive()
+      .default(10 * MB),
+    /** Bytes per datanet per UTC day (default 10 MB). */
+    datanetBytesPerDay: z
+      .number()
+      .int()
+      .positive()
+      .default(10 * MB),
+    /** Files per contributor per UTC day (default 20). */
+    contributorFilesPerDay: z.number().int().positive().default(20),
+    /** Bytes per line (JSONL) or record (CSV) before a row is refused (default 1 MiB). */
+    maxLineBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1 << 20),
+  }))();
 
 /** Content rules applied after decoding. */
-export const DatanetRulesSchema = z.object({
-  /** Files with fewer non-whitespace characters (text) are refused as near-empty. */
-  minTextChars: z.number().int().nonnegative().default(16),
-  /** Reject a file whose sha256 is already in the datanet. */
-  rejectDuplicateFiles: z.boolean().default(true),
-  /** Images: bounds on dimensions in pixels. */
-  image: z
-    .object({
-      minWidth: z.number().int().positive().default(8),
-      minHeight: z.number().int().positive().default(8),
-      maxWidth: z.number().int().positive().default(20_000),
-      maxHeight: z.number().int().positive().default(20_000),
-    })
-    .prefault({}),
-  /** Audio: bounds on duration in seconds. */
-  audio: z
-    .object({
-      minSeconds: z.number().nonnegative().default(0.5),
-      maxSeconds: z.number().positive().default(3_600),
-    })
-    .prefault({}),
-});
+export const DatanetRulesSchema = /* @__PURE__ */ (() =>
+  z.object({
+    /** Files with fewer non-whitespace characters (text) are refused as near-empty. */
+    minTextChars: z.number().int().nonnegative().default(16),
+    /** Reject a file whose sha256 is already in the datanet. */
+    rejectDuplicateFiles: z.boolean().default(true),
+    /** Images: bounds on dimensions in pixels. */
+    image: z
+      .object({
+        minWidth: z.number().int().positive().default(8),
+        minHeight: z.number().int().positive().default(8),
+        maxWidth: z.number().int().positive().default(20_000),
+        maxHeight: z.number().int().positive().default(20_000),
+      })
+      .prefault({}),
+    /** Audio: bounds on duration in seconds. */
+    audio: z
+      .object({
+        minSeconds: z.number().nonnegative().default(0.5),
+        maxSeconds: z.number().positive().default(3_600),
+      })
+      .prefault({}),
+  }))();
 
 /** How contributions that pass validation are reviewed. */
-export const ReviewPolicySchema = z.object({
-  /** `owner`: the owner approves or rejects; `auto`: accepted on entry. */
-  mode: z.enum(['owner', 'auto']).default('owner'),
-});
+export const ReviewPolicySchema = /* @__PURE__ */ (() =>
+  z.object({
+    /** `owner`: the owner approves or rejects; `auto`: accepted on entry. */
+    mode: z.enum(['owner', 'auto']).default('owner'),
+  }))();
 
-const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'Expected a 0x-prefixed 20-byte address');
+const Address = /* @__PURE__ */ (() =>
+  z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'Expected a 0x-prefixed 20-byte address'))();
 
 /**
  * zod schema of a datanet spec. `formats` defaults per `kind` (JSONL + CSV when `rows` is set),
@@ -133,47 +141,51 @@ const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'Expected a 0x-prefixed 
  * const spec = DatanetSpecSchema.parse({ id: 'med-qa', name: 'Medical QA', kind: 'text',
  *   owner: '0x0000000000000000000000000000000000000001' });
  */
-export const DatanetSpecSchema = z
-  .object({
-    /** URL-safe id: lower-case letters, digits, dashes. */
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'Expected 2-63 of [a-z0-9-], starting alphanumeric'),
-    name: z.string().min(1).max(100),
-    summary: z.string().max(280).default(''),
-    /** Markdown description. */
-    description: z.string().max(20_000).default(''),
-    tags: z.array(z.string().min(1).max(32)).max(16).default([]),
-    owner: Address,
-    kind: z.enum(['text', 'image', 'audio']),
-    formats: z.array(z.enum(DATANET_FORMATS)).min(1).optional(),
-    limits: DatanetLimitsSchema.prefault({}),
-    rules: DatanetRulesSchema.prefault({}),
-    rows: RowRulesSchema.optional(),
-    review: ReviewPolicySchema.prefault({}),
-  })
-  .transform((s) => ({
-    ...s,
-    formats: [
-      ...new Set(s.formats ?? (s.rows ? (['jsonl', 'csv'] as DatanetFormat[]) : DEFAULT_FORMATS[s.kind])),
-    ],
-  }))
-  .superRefine((s, ctx) => {
-    for (const [i, f] of s.formats.entries()) {
-      if (FORMAT_KIND[f] !== s.kind)
+export const DatanetSpecSchema = /* @__PURE__ */ (() =>
+  z
+    .object({
+      /** URL-safe id: lower-case letters, digits, dashes. */
+      id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'Expected 2-63 of [a-z0-9-], starting alphanumeric'),
+      name: z.string().min(1).max(100),
+      summary: z.string().max(280).default(''),
+      /** Markdown description. */
+      description: z.string().max(20_000).default(''),
+      tags: z.array(z.string().min(1).max(32)).max(16).default([]),
+      owner: Address,
+      kind: z.enum(['text', 'image', 'audio']),
+      formats: z.array(z.enum(DATANET_FORMATS)).min(1).optional(),
+      limits: DatanetLimitsSchema.prefault({}),
+      rules: DatanetRulesSchema.prefault({}),
+      rows: RowRulesSchema.optional(),
+      review: ReviewPolicySchema.prefault({}),
+    })
+    .transform((s) => ({
+      ...s,
+      formats: [
+        ...new Set(s.formats ?? (s.rows ? (['jsonl', 'csv'] as DatanetFormat[]) : DEFAULT_FORMATS[s.kind])),
+      ],
+    }))
+    .superRefine((s, ctx) => {
+      for (const [i, f] of s.formats.entries()) {
+        if (FORMAT_KIND[f] !== s.kind)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['formats', i],
+            message: `Format "${f}" is ${FORMAT_KIND[f]}, but the datanet kind is "${s.kind}"`,
+          });
+      }
+      if (s.rows && !s.formats.some((f) => f === 'jsonl' || f === 'csv'))
+        ctx.addIssue({ code: 'custom', path: ['rows'], message: 'Row rules need the jsonl or csv format' });
+      if (!s.rows && s.formats.some((f) => f === 'jsonl' || f === 'csv'))
         ctx.addIssue({
           code: 'custom',
-          path: ['formats', i],
-          message: `Format "${f}" is ${FORMAT_KIND[f]}, but the datanet kind is "${s.kind}"`,
+          path: ['formats'],
+          message: 'jsonl/csv formats need row rules (`rows`)',
         });
-    }
-    if (s.rows && !s.formats.some((f) => f === 'jsonl' || f === 'csv'))
-      ctx.addIssue({ code: 'custom', path: ['rows'], message: 'Row rules need the jsonl or csv format' });
-    if (!s.rows && s.formats.some((f) => f === 'jsonl' || f === 'csv'))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['formats'],
-        message: 'jsonl/csv formats need row rules (`rows`)',
-      });
-  });
+    }))();
+
+// Schemas are built inside pure IIFEs so bundlers drop them (and zod) when only the pure
+// helpers (rankContributors, checkQuota) are imported.
 
 /** A datanet spec as written by its owner (defaults not yet applied). */
 export type DatanetSpecInput = z.input<typeof DatanetSpecSchema>;

@@ -98,7 +98,7 @@ export function classifyText(
   return allowed.includes('txt') || !allowed.includes('md') ? 'txt' : 'md';
 }
 
-const TEXT = new Set<DatanetFormat>(['txt', 'md', 'jsonl', 'csv']);
+const TEXT = /* @__PURE__ */ new Set<DatanetFormat>(['txt', 'md', 'jsonl', 'csv']);
 
 function firstLineIsJson(head: Uint8Array, firstChar: number): boolean {
   if (firstChar === -1) return true;

@@ -41,7 +41,7 @@ export function sha256Bytes(...parts: Uint8Array[]): Uint8Array {
   return h.digest();
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** `0x`-prefixed lower-case hex. */
 export function toHex(bytes: Uint8Array): `0x${string}` {

@@ -10,7 +10,7 @@ export interface RowProblem {
 /** Compiled check: appends problems for `value`, returns false when anything failed. */
 export type CompiledCheck = (value: unknown, path: Array<string | number>, out: RowProblem[]) => boolean;
 
-const ANNOTATIONS = new Set([
+const ANNOTATIONS = /* @__PURE__ */ new Set([
   '$schema',
   '$id',
   '$comment',
@@ -23,7 +23,7 @@ const ANNOTATIONS = new Set([
   'writeOnly',
   'format',
 ]);
-const KNOWN = new Set([
+const KNOWN = /* @__PURE__ */ new Set([
   'type',
   'properties',
   'required',

@@ -1,7 +1,7 @@
 import { createSha256, type Sha256, sha256Bytes } from './hash.js';
 
-const LEAF = new Uint8Array([0]);
-const NODE = new Uint8Array([1]);
+const LEAF = /* @__PURE__ */ new Uint8Array([0]);
+const NODE = /* @__PURE__ */ new Uint8Array([1]);
 
 /**
  * RFC 6962 Merkle tree hash over a list of leaf hashes, where each leaf hash is

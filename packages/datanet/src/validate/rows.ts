@@ -2,7 +2,7 @@ import type { DatanetSpec, JsonSchema, RowRules, StandardRowSchema } from '../sp
 import { type CompiledCheck, codePointLength, compileJsonSchema, type RowProblem } from './jsonSchema.js';
 import type { ContributionIssue } from './types.js';
 
-const compiledCache = new WeakMap<object, CompiledCheck>();
+const compiledCache = /* @__PURE__ */ new WeakMap<object, CompiledCheck>();
 
 type StdResult = {
   value?: unknown;

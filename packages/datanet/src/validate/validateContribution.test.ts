@@ -483,7 +483,7 @@ describe('progress, abort and misuse', () => {
     });
   });
 
-  test('throws typed errors for a bad spec and an unsupported input', async () => {
+  test('throws typed errors for an incomplete spec and an unsupported input', async () => {
     await expect(
       validateContribution({ id: 'x', name: '', kind: 'text', owner } as never, new Uint8Array(1), {}),
     ).rejects.toMatchObject({

@@ -1,6 +1,6 @@
-import { AbortError } from '@openledger/core';
+import { AbortError, ValidationError } from '@openledger/core';
 import { checkQuota } from '../quota/checkQuota.js';
-import { type DatanetSpec, type DatanetSpecInput, defineDatanet } from '../spec/defineDatanet.js';
+import type { DatanetSpec } from '../spec/defineDatanet.js';
 import { type DatanetFormat, FORMAT_KIND, PLAIN_TEXT_FORMATS } from '../spec/formats.js';
 import { classifyText, formatFromName, sniff } from './detect.js';
 import { createSha256, toHex } from './hash.js';
@@ -51,9 +51,17 @@ export interface ValidateContributionParameters {
 /** What {@link validateContribution} resolves to. */
 export type ValidateContributionReturnType = ValidationReport;
 
-function isParsed(spec: DatanetSpec | DatanetSpecInput): spec is DatanetSpec {
-  const s = spec as DatanetSpec;
-  return Array.isArray(s.formats) && typeof s.limits?.maxLineBytes === 'number' && s.review !== undefined;
+function isComplete(spec: DatanetSpec): boolean {
+  const s = spec as Partial<DatanetSpec> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    Array.isArray(s.formats) &&
+    typeof s.limits?.maxLineBytes === 'number' &&
+    typeof s.rules?.minTextChars === 'number' &&
+    typeof s.rules.image === 'object' &&
+    typeof s.rules.audio === 'object'
+  );
 }
 
 function abortError(signal: AbortSignal): AbortError {
@@ -63,7 +71,8 @@ function abortError(signal: AbortSignal): AbortError {
 /**
  * Judge a file against a datanet spec before upload (browser) or at entry (server), cheapest
  * checks first: format by content, size and quotas, decoding, rows, content rules. Streams in
- * bounded memory; the report's `issues` carry stable codes. Throws only for misuse (bad spec,
+ * bounded memory; the report's `issues` carry stable codes. `spec` must be complete (from
+ * `defineDatanet` or `DatanetSpecSchema.parse`). Throws only for misuse (incomplete spec,
  * unsupported input) and `AbortError` when `signal` fires.
  *
  * @example
@@ -75,11 +84,17 @@ function abortError(signal: AbortSignal): AbortError {
  * if (report.status === 'rejected') console.log(report.issues.map((i) => i.code));
  */
 export async function validateContribution(
-  spec: DatanetSpec | DatanetSpecInput,
+  spec: DatanetSpec,
   file: ContributionInput,
   context: ValidateContributionParameters = {},
 ): Promise<ValidateContributionReturnType> {
-  const s = isParsed(spec) ? spec : defineDatanet(spec);
+  // A complete spec (defaults applied) keeps zod out of this function's bundle.
+  if (!isComplete(spec))
+    throw new ValidationError(
+      'validateContribution needs a complete datanet spec: pass the result of defineDatanet() or DatanetSpecSchema.parse().',
+      { docsPath: '/datanet/validation' },
+    );
+  const s = spec;
   const { signal, onProgress, decoders = [] } = context;
   const maxIssues = context.maxIssues ?? 100;
   const chunkSize = context.chunkSize ?? MERKLE_CHUNK_SIZE;
@@ -324,7 +339,7 @@ function nearEmptyText(text: string, s: DatanetSpec, emit: (i: ContributionIssue
     });
 }
 
-const TEXT_FAMILY = new Set<DatanetFormat>(['txt', 'md', 'jsonl', 'csv']);
+const TEXT_FAMILY = /* @__PURE__ */ new Set<DatanetFormat>(['txt', 'md', 'jsonl', 'csv']);
 function sameFamily(a: DatanetFormat, b: DatanetFormat): boolean {
   return TEXT_FAMILY.has(a) && TEXT_FAMILY.has(b);
 }
