@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createClient, isHttpError, type OpenLedgerClient } from '@openledger/core';
+import { createClient, isHttpError, type OpenLedgerClient, verifyMerkleProof } from '@openledger/core';
 import { type Devnet, devnetApiKey, startDevnet } from '@openledger/devnet';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { imageDecoder } from '../formats/image.js';
+import { pdfDecoder } from '../formats/pdf.js';
 import { rankContributors } from '../leaderboard/rankContributors.js';
 import { createDatanet } from './createDatanet.js';
 import { getContribution } from './getContribution.js';
@@ -274,6 +278,14 @@ describe('datanet lifecycle against the devnet', () => {
       expect(p.contentHash).toBe(hashes[i]);
       expect(p.merkleRoot).toBe(v1.merkleRoot);
       expect(StandardMerkleTree.verify(v1.merkleRoot, ['bytes32'], [p.contentHash], p.proof)).toBe(true);
+      expect(
+        verifyMerkleProof({
+          root: v1.merkleRoot,
+          leaf: [p.contentHash],
+          leafEncoding: ['bytes32'],
+          proof: p.proof,
+        }),
+      ).toBe(true);
       // A proof does not prove a different leaf.
       expect(StandardMerkleTree.verify(v1.merkleRoot, ['bytes32'], [hashes[(i + 1) % 3]!], p.proof)).toBe(
         false,
@@ -392,6 +404,46 @@ describe('datanet lifecycle against the devnet', () => {
       report: { bytes: 0 },
     });
     expect(remote.contribution.report.issues.map((i) => i.code)).toEqual(['FILE_TOO_LARGE']);
+  });
+
+  test('binary formats are judged at entry with the same decoders as the client', async () => {
+    const png = new PNG({ width: 16, height: 12 });
+    for (let i = 0; i < png.data.length; i++) png.data[i] = (i * 37) & 255;
+    const pngFile = new File([new Uint8Array(PNG.sync.write(png))], 'tile.png', { type: 'image/png' });
+    await createDatanet(owner, {
+      spec: { id: 'tiles', name: 'Tiles', kind: 'image', owner: devnet.accounts[0]!.address },
+    });
+    const img = await submitContribution(alice, {
+      datanetId: 'tiles',
+      file: pngFile,
+      decoders: [imageDecoder()],
+    });
+    if (!img.submitted) throw new Error(JSON.stringify(img.report.issues));
+    expect(img.contribution.status).toBe('pending_review');
+    expect(img.contribution.report).toMatchObject({
+      format: 'png',
+      meta: { image: { width: 16, height: 12 } },
+    });
+
+    // A PDF with an embedded image is not text: both sides refuse it with the same code.
+    const doc = await PDFDocument.create();
+    const page = doc.addPage();
+    page.drawText('Call me Ishmael. Some years ago, never mind how long precisely.', {
+      x: 40,
+      y: 700,
+      font: await doc.embedFont(StandardFonts.Helvetica),
+    });
+    page.drawImage(await doc.embedPng(PNG.sync.write(png)), { x: 40, y: 600, width: 16, height: 12 });
+    const pdf = new File([new Uint8Array(await doc.save())], 'with-image.pdf');
+    const local = await submitContribution(alice, { datanetId: 'moby', file: pdf, decoders: [pdfDecoder()] });
+    expect(local.submitted).toBe(false);
+    const remote = await submitContribution(alice, { datanetId: 'moby', file: pdf, skipValidation: true });
+    if (!remote.submitted) throw new Error('unreachable');
+    expect(remote.contribution.status).toBe('rejected_at_entry');
+    expect(remote.contribution.report.issues.map((i) => i.code)).toEqual(
+      local.report!.issues.map((i) => i.code),
+    );
+    expect(remote.contribution.report.issues.map((i) => i.code)).toContain('PDF_HAS_IMAGES');
   });
 
   test('an auto-accept datanet accepts what passes entry without a reviewer', async () => {

@@ -1,4 +1,8 @@
 import { DatanetSpecSchema, rankContributors, validateContribution } from '@openledger/datanet';
+import { audioDecoder } from '@openledger/datanet/audio';
+import { docxDecoder } from '@openledger/datanet/docx';
+import { imageDecoder } from '@openledger/datanet/image';
+import { pdfDecoder } from '@openledger/datanet/pdf';
 import { defineRouteModule } from '../api/context.js';
 import { ApiError } from '../errors.js';
 import { authenticate } from './datanets/auth.js';
@@ -20,6 +24,8 @@ export const datanetRoutes = defineRouteModule({
   name: 'datanets',
   migrations: [{ version: 1, name: 'create datanet tables', sql: DATANET_TABLES }],
   register(api, ctx) {
+    // The server judges every format the spec can name, so it loads every decoder.
+    const decoders = [pdfDecoder(), docxDecoder(), imageDecoder(), audioDecoder()];
     const service = new DatanetService({
       storage: ctx.storage,
       now: () => ctx.now(),
@@ -29,6 +35,7 @@ export const datanetRoutes = defineRouteModule({
           usage: context.usage,
           now: context.now,
           fileName: context.fileName,
+          decoders,
         }),
       rank: rankContributors,
       merkleRoot,

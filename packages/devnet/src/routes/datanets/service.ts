@@ -432,7 +432,13 @@ export class DatanetService {
         'select data from dn_upload_chunks where upload_id = $1 order by start',
         [uploadId],
       );
-      const bytes = Buffer.concat(chunks.rows.map((c) => c.data));
+      // A plain Uint8Array, not a Buffer: decoders (pdf.js) refuse Buffers, whose slice() is a view.
+      const bytes = new Uint8Array(Number(row.size));
+      let at = 0;
+      for (const c of chunks.rows) {
+        bytes.set(c.data, at);
+        at += c.data.length;
+      }
       if (sha256Hex(bytes) !== row.content_hash) {
         await this.#db.transaction(async (tx) => {
           await tx.query('delete from dn_upload_chunks where upload_id = $1', [uploadId]);
