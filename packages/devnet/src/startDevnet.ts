@@ -38,6 +38,8 @@ export interface StartDevnetOptions {
   now?: () => Date;
   /** Largest request body in bytes, unless a route says otherwise. Default 16 MiB. */
   maxBodyBytes?: number;
+  /** Origins browsers may call the API from. Default `'*'`; `false` disables CORS. */
+  corsOrigin?: string | string[] | false;
   logger?: DevnetLogger;
   /** Aborts the start (everything started so far is stopped). */
   signal?: AbortSignal;
@@ -175,6 +177,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       modules,
       ctx,
       ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+      ...(options.corsOrigin === undefined ? {} : { corsOrigin: options.corsOrigin }),
     });
     const server = serve({
       fetch: api.app.fetch,

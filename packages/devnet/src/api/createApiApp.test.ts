@@ -265,6 +265,22 @@ describe('responses', () => {
     expect(replaced.headers.get('x-request-id')).not.toBe('bad id with spaces');
   });
 
+  test('browsers on other origins may call the API (CORS preflight and exposed headers)', async () => {
+    const pre = await app.request('/v1/items/fruit', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, idempotency-key',
+      },
+    });
+    expect(pre.status).toBeLessThan(300);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    expect(pre.headers.get('access-control-allow-headers')).toContain('idempotency-key');
+    const res = await app.request('/v1/clock', { headers: { origin: 'http://localhost:5173' } });
+    expect(res.headers.get('access-control-expose-headers')).toContain('x-request-id');
+  });
+
   test('an unknown route is a 404 NOT_FOUND in the error shape', async () => {
     const res = await app.request('/v1/nope');
     expect(res.status).toBe(404);

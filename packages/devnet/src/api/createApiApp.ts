@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { ApiError, DevnetError } from '../errors.js';
@@ -18,6 +19,11 @@ export interface CreateApiAppOptions {
   maxBodyBytes?: number;
   /** `info.version` of the OpenAPI document. */
   version?: string;
+  /**
+   * Origins browsers may call the API from (CORS). Default `'*'`: the devnet listens on
+   * loopback and browser examples and extensions run on other origins. `false` disables CORS.
+   */
+  corsOrigin?: string | string[] | false;
 }
 
 /** The devnet's HTTP API before it listens. */
@@ -79,6 +85,34 @@ export async function createApiApp(options: CreateApiAppOptions): Promise<ApiApp
       c.res.headers.set('x-request-id', id);
     }
   });
+  if (options.corsOrigin !== false) {
+    app.use(
+      '*',
+      cors({
+        origin: options.corsOrigin ?? '*',
+        allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        allowHeaders: [
+          'authorization',
+          'content-type',
+          'idempotency-key',
+          'x-request-id',
+          'x-payment',
+          'upload-offset',
+          'upload-length',
+        ],
+        exposeHeaders: [
+          'x-request-id',
+          'idempotent-replayed',
+          'retry-after',
+          'location',
+          'etag',
+          'upload-offset',
+          'x-payment-response',
+        ],
+        maxAge: 600,
+      }),
+    );
+  }
   app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`));
   app.onError((err, c) => toErrorResponse(c, err, ctx));
 
