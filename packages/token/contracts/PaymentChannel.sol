@@ -6,7 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 /// @title Unidirectional payment channels for pay-per-inference.
 /// @notice One contract holds many channels. A payer deposits native OPEN (token = 0) or an
@@ -16,7 +16,7 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 /// payer reclaim what was not redeemed. Replay is impossible by construction: the voucher
 /// names its channel id, the EIP-712 domain binds chain id and this contract, ids are never
 /// reused, and a voucher only pays the difference above what was already redeemed.
-contract PaymentChannel is EIP712, ReentrancyGuard {
+contract PaymentChannel is EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// Storage packed into four slots; `redeem` rewrites only the last one.

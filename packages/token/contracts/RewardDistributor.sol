@@ -5,7 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 /// @title Contributor reward distribution.
 /// @notice Two paths:
@@ -15,7 +15,7 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 ///    returns to the funder;
 ///  - batch: the payer pushes many payouts in one transaction, with no per-payee storage of
 ///    our own, which is the cheap path when the payer already knows every address.
-contract RewardDistributor is ReentrancyGuard {
+contract RewardDistributor is ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     struct Epoch {
