@@ -62,9 +62,7 @@ describe('checkQuota', () => {
           );
           const fits = bytes <= 5e6 && cb + bytes <= 10e6 && db + bytes <= 10e6 && cf < 20;
           expect(q.ok).toBe(fits);
-          expect(q.ok).toBe(
-            bytes <= q.maxBytesNow && q.maxBytesNow > 0 ? cf < 20 : false || (fits && bytes === 0),
-          );
+          expect(q.ok).toBe(cf < 20 && bytes <= q.maxBytesNow);
           for (const k of ['contributorBytes', 'contributorFiles', 'datanetBytes'] as const)
             expect(q[k].remaining).toBe(Math.max(0, q[k].limit - q[k].used));
         },
