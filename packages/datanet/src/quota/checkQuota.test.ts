@@ -60,7 +60,8 @@ describe('checkQuota', () => {
             bytes,
             now,
           );
-          const fits = bytes <= 5e6 && cb + bytes <= 10e6 && db + bytes <= 10e6 && cf < 20;
+          const fits =
+            bytes <= 5e6 && bytes <= Math.max(0, 10e6 - cb) && bytes <= Math.max(0, 10e6 - db) && cf < 20;
           expect(q.ok).toBe(fits);
           expect(q.ok).toBe(cf < 20 && bytes <= q.maxBytesNow);
           for (const k of ['contributorBytes', 'contributorFiles', 'datanetBytes'] as const)
