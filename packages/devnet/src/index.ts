@@ -44,6 +44,7 @@ export {
 export { createConsoleLogger, type DevnetLogger, silentLogger } from './logger.js';
 export { devnetApiKey } from './routes/datanets/auth.js';
 export { datanetRoutes } from './routes/datanets.js';
+export { finetuneRoutes } from './routes/finetune.js';
 export { defaultRouteModules } from './routes/index.js';
 export { type Devnet, type StartDevnetOptions, startDevnet } from './startDevnet.js';
 export { type CreatePgliteStorageOptions, createPgliteStorage } from './storage/createPgliteStorage.js';

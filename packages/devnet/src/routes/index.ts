@@ -1,5 +1,6 @@
 import type { RouteModule } from '../api/context.js';
 import { datanetRoutes } from './datanets.js';
+import { finetuneRoutes } from './finetune.js';
 import { healthRoutes } from './health.js';
 
 /**
@@ -14,4 +15,5 @@ export const defaultRouteModules: readonly RouteModule[] = [
   healthRoutes,
   // Feature route modules go below, one line each.
   datanetRoutes,
+  finetuneRoutes,
 ];
