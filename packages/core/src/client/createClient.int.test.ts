@@ -215,6 +215,19 @@ describe('errors are typed and carry the server error', () => {
     expect(e.body).toBe('<h1>Bad gateway</h1>');
   });
 
+  test('a huge error body is cut short, not buffered, and still gives the HttpError', async () => {
+    handler = (_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(`{"error":{"message":"${'x'.repeat(2_000_000)}"}}`);
+    };
+    const e = (await rejection(
+      client({ retry: false }).request({ path: '/v1/x', schema: Item }),
+    )) as HttpError;
+    expect(e.code).toBe('SERVER_ERROR');
+    expect(typeof e.body).toBe('string');
+    expect((e.body as string).length).toBeLessThanOrEqual(2000);
+  });
+
   test('the API key never appears in an error message, even when the server echoes it', async () => {
     handler = (req, res) =>
       json(res, 401, { error: { code: 'bad_key', message: `key ${req.headers.authorization} is revoked` } });

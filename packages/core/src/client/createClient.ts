@@ -23,6 +23,13 @@ import type {
 const SDK_HEADER = 'core/0.1.0';
 const DEFAULT_TIMEOUT = 30_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** Error bodies are for humans and logs; keep at most this much of one. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/**
+ * Streaming request bodies (needed for upload progress) work in Node, but Chromium allows them
+ * only over HTTP/2 and fails the request otherwise, so browsers get a single final event instead.
+ */
+const canStreamUploads = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 type AnyRequestParameters = RequestParameters<unknown> | RawRequestParameters<'bytes' | 'text'>;
 
@@ -133,7 +140,7 @@ export function createClient(parameters: CreateClientParameters): OpenLedgerClie
           ...(parameters.fetch ? { fetch: parameters.fetch } : {}),
           // ky calls these with (progress, chunk); the extra argument is harmless.
           onDownloadProgress: params.onDownloadProgress,
-          onUploadProgress: body === undefined ? undefined : params.onUploadProgress,
+          onUploadProgress: body === undefined || !canStreamUploads ? undefined : params.onUploadProgress,
           hooks: {
             beforeRequest: [
               async (req) => {
@@ -158,7 +165,14 @@ export function createClient(parameters: CreateClientParameters): OpenLedgerClie
           hookError = { error };
           throw error;
         }
-        const bytes = await readBody(response, maxBytes, what);
+        if (params.onUploadProgress && body !== undefined && !canStreamUploads) {
+          // A response means the server has the whole request body.
+          const size = bodySize(body);
+          params.onUploadProgress({ percent: 1, transferredBytes: size, totalBytes: size });
+        }
+        const bytes = response.ok
+          ? await readBody(response, maxBytes, what)
+          : await readBody(response, Math.min(maxBytes, MAX_ERROR_BODY_BYTES), what, true);
         return { response, bytes };
       } catch (e) {
         if (response?.body && !response.bodyUsed) response.body.cancel().catch(() => undefined);
@@ -232,6 +246,13 @@ async function parseResponse(
     `Response from ${what} did not match the expected schema${first ? ` at ${formatPath(first.path)}` : ''}.`,
     { issues, secrets },
   );
+}
+
+function bodySize(body: BodyInit): number {
+  if (typeof body === 'string') return new TextEncoder().encode(body).length;
+  if (body instanceof Blob) return body.size;
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return body.byteLength;
+  return 0;
 }
 
 function decode(bytes: Uint8Array): string {

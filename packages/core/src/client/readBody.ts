@@ -3,12 +3,19 @@ import { ValidationError } from '../errors/errors.js';
 /**
  * Read a response body into memory, refusing more than `maxBytes` (checked against
  * `Content-Length` first, then while streaming) so a hostile server cannot exhaust memory.
+ * With `truncate`, a longer body is cut at `maxBytes` instead (for error bodies, which are
+ * only shown to humans).
  */
-export async function readBody(response: Response, maxBytes: number, what: string): Promise<Uint8Array> {
+export async function readBody(
+  response: Response,
+  maxBytes: number,
+  what: string,
+  truncate = false,
+): Promise<Uint8Array> {
   const body = response.body;
   if (!body) return new Uint8Array(0);
   const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
+  if (!truncate && Number.isFinite(declared) && declared > maxBytes) {
     await body.cancel().catch(() => undefined);
     throw tooLarge(what, maxBytes);
   }
@@ -19,11 +26,14 @@ export async function readBody(response: Response, maxBytes: number, what: strin
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
+      if (total + value.byteLength > maxBytes) {
         await reader.cancel().catch(() => undefined);
-        throw tooLarge(what, maxBytes);
+        if (!truncate) throw tooLarge(what, maxBytes);
+        chunks.push(value.subarray(0, maxBytes - total));
+        total = maxBytes;
+        break;
       }
+      total += value.byteLength;
       chunks.push(value);
     }
   } finally {
