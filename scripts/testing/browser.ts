@@ -94,7 +94,11 @@ export async function serveFiles(files: Record<string, ServedFile>): Promise<Fil
       res.writeHead(404).end();
       return log(404, 0);
     }
-    const body = typeof file.body === 'string' ? Buffer.from(file.body) : Buffer.from(file.body);
+    // A view, not a copy: served files may be large (a whole index).
+    const body =
+      typeof file.body === 'string'
+        ? Buffer.from(file.body)
+        : Buffer.from(file.body.buffer, file.body.byteOffset, file.body.byteLength);
     const head = { 'content-type': file.type ?? 'application/octet-stream', 'accept-ranges': 'bytes' };
     const range = req.headers.range;
     if (range) {

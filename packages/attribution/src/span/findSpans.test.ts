@@ -168,3 +168,38 @@ describe('findSpans', () => {
     });
   });
 });
+
+describe('findSpans evidence offsets', () => {
+  test('character offsets of byte-token matches hold for any Unicode text', async () => {
+    const tokenizer = createByteTokenizer();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.nat(),
+        async (texts, pick) => {
+          const index = await buildSpanIndex(
+            texts.map((text, i) => ({ id: `d${i}`, contributor: 'x', text })),
+            { tokenizer },
+          );
+          const source = texts[pick % texts.length]!;
+          const spans = await findSpans(index, `«${source}»`, {
+            tokenizer,
+            minSpanLength: 1,
+            maxFrequency: 50,
+            density: 1,
+          });
+          for (const s of spans) {
+            for (const o of s.occurrences) {
+              const doc = texts[o.documentIndex]!;
+              expect(doc.slice(o.charOffset, o.charOffset + s.text.length)).toBe(s.text);
+            }
+          }
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+});

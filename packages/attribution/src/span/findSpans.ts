@@ -4,7 +4,7 @@ import { analyzeOutput } from './analyze.js';
 import { SpanIndexFormatError, SpanIndexUsageError } from './errors.js';
 import { withPages } from './paged.js';
 import { lowerBound, type QueryTokens, rankRange, resolveTokenizer, toQueryTokens } from './search.js';
-import type { Span, SpanIndex, SpanOccurrence } from './types.js';
+import type { ShardColumns, Span, SpanIndex, SpanOccurrence } from './types.js';
 
 /** Options of {@link findSpans}. */
 export interface FindSpansOptions {
@@ -219,7 +219,7 @@ async function occurrences(
       contributor: index.documents.contributors[documentIndex]!,
       documentIndex,
       tokenOffset: pos - docStart,
-      charOffset: tokenizer.decode(await read(docStart, pos)).length,
+      charOffset: await charOffset(tokenizer, shard.columns, docStart, pos, read),
       context: {
         before: tokenizer.decode(await read(from, pos)),
         after: tokenizer.decode(await read(pos + len, to)),
@@ -228,4 +228,45 @@ async function occurrences(
   }
   out.sort((a, b) => a.documentIndex - b.documentIndex || a.tokenOffset - b.tokenOffset);
   return out;
+}
+
+/**
+ * UTF-16 length of the decoded document prefix `[from, to)`. Byte-tokenizer indexes count it
+ * straight from the UTF-8 bytes (no decode, no copy); anything not well-formed falls back to
+ * decoding, which is what the definition is.
+ */
+async function charOffset(
+  tokenizer: Tokenizer,
+  cols: ShardColumns,
+  from: number,
+  to: number,
+  read: (a: number, b: number) => Promise<Uint32Array>,
+): Promise<number> {
+  if (tokenizer.id === 'bytes:utf-8') {
+    const n = await withPages(() => utf16LengthOfUtf8(cols, from, to));
+    if (n >= 0) return n;
+  }
+  return tokenizer.decode(await read(from, to)).length;
+}
+
+function utf16LengthOfUtf8(cols: ShardColumns, from: number, to: number): number {
+  let units = 0;
+  for (let p = from; p < to; ) {
+    const b = cols.tok(p);
+    const extra =
+      b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    if (extra < 0 || p + extra >= to + (extra ? 0 : 1)) return -1;
+    for (let k = 1; k <= extra; k++) if ((cols.tok(p + k) & 0xc0) !== 0x80) return -1;
+    // Overlong and surrogate encodings decode to U+FFFD runs: leave those to the decoder.
+    if (extra === 2) {
+      const c = cols.tok(p + 1);
+      if ((b === 0xe0 && c < 0xa0) || (b === 0xed && c >= 0xa0)) return -1;
+    } else if (extra === 3) {
+      const c = cols.tok(p + 1);
+      if ((b === 0xf0 && c < 0x90) || (b === 0xf4 && c >= 0x90)) return -1;
+    }
+    units += extra === 3 ? 2 : 1;
+    p += extra + 1;
+  }
+  return units;
 }

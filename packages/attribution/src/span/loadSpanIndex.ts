@@ -347,6 +347,8 @@ function assemble(
   };
 }
 
+const MAX_IN_FLIGHT = 6;
+
 interface OpenedUrl {
   first: Uint8Array;
   whole: boolean;
@@ -384,6 +386,19 @@ async function openUrl(
     }
     return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
   };
+  // Queries fan out into many page misses at once; keep a browser-like number in flight.
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const limited = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
   const { res, bytes } = await get(0, pageSize);
   if (res.status === 200) return { first: bytes, whole: true, size: bytes.length, read: async () => bytes };
   const m = /^bytes\s+(\d+)-(\d+)\/(\d+)$/.exec(res.headers.get('content-range') ?? '');
@@ -395,7 +410,7 @@ async function openUrl(
     whole: false,
     size,
     read: async (offset, length) => {
-      const r = await get(offset, length);
+      const r = await limited(() => get(offset, length));
       const cr = /^bytes\s+(\d+)-/.exec(r.res.headers.get('content-range') ?? '');
       if (r.res.status !== 206 || !cr || Number(cr[1]) !== offset) {
         throw new SpanIndexFormatError(`Server did not honour the Range request at ${offset} of ${href}.`);
