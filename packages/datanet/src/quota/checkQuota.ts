@@ -3,7 +3,13 @@ import type { ContributionIssue, QuotaCheck, QuotaUsage } from '../validate/type
 
 const DAY_MS = 86_400_000;
 
-/** UTC day of a moment as `YYYY-MM-DD`. */
+/**
+ * UTC day of a moment as `YYYY-MM-DD` (the day quotas count against).
+ *
+ * @example
+ * import { utcDay } from '@openledger/datanet';
+ * utcDay(new Date('2026-01-02T23:59:00-05:00')); // '2026-01-03'
+ */
 export function utcDay(now: Date | number): string {
   return new Date(typeof now === 'number' ? now : now.getTime()).toISOString().slice(0, 10);
 }

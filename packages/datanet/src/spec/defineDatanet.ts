@@ -45,7 +45,13 @@ const LengthRule = /* @__PURE__ */ (() =>
     max: z.number().int().positive().optional(),
   }))();
 
-/** Rules for structured (JSONL / CSV) text datanets. */
+/**
+ * Rules for structured (JSONL / CSV) text datanets.
+ *
+ * @example
+ * import { RowRulesSchema } from '@openledger/datanet';
+ * RowRulesSchema.parse({ schema: { type: 'object' } }).noDuplicateRows; // true
+ */
 export const RowRulesSchema = /* @__PURE__ */ (() =>
   z.object({
     /** Row schema: JSON Schema (serialisable) or an in-process zod schema. */
@@ -66,7 +72,13 @@ export const RowRulesSchema = /* @__PURE__ */ (() =>
     maxErrorRate: z.number().min(0).max(1).default(0),
   }))();
 
-/** Size caps and quotas; defaults are the rules OpenLedger publishes. */
+/**
+ * Size caps and quotas; defaults are the rules OpenLedger publishes.
+ *
+ * @example
+ * import { DatanetLimitsSchema } from '@openledger/datanet';
+ * DatanetLimitsSchema.parse({}).contributorFilesPerDay; // 20
+ */
 export const DatanetLimitsSchema = /* @__PURE__ */ (() =>
   z.object({
     /** Bytes per file (default 5 MB). */
@@ -97,7 +109,13 @@ export const DatanetLimitsSchema = /* @__PURE__ */ (() =>
       .default(1 << 20),
   }))();
 
-/** Content rules applied after decoding. */
+/**
+ * Content rules applied after decoding.
+ *
+ * @example
+ * import { DatanetRulesSchema } from '@openledger/datanet';
+ * DatanetRulesSchema.parse({}).image.minWidth; // 8
+ */
 export const DatanetRulesSchema = /* @__PURE__ */ (() =>
   z.object({
     /** Files with fewer non-whitespace characters (text) are refused as near-empty. */
@@ -122,7 +140,13 @@ export const DatanetRulesSchema = /* @__PURE__ */ (() =>
       .prefault({}),
   }))();
 
-/** How contributions that pass validation are reviewed. */
+/**
+ * How contributions that pass validation are reviewed.
+ *
+ * @example
+ * import { ReviewPolicySchema } from '@openledger/datanet';
+ * ReviewPolicySchema.parse({ mode: 'auto' });
+ */
 export const ReviewPolicySchema = /* @__PURE__ */ (() =>
   z.object({
     /** `owner`: the owner approves or rejects; `auto`: accepted on entry. */

@@ -1,7 +1,13 @@
 /** Data kind of a datanet, fixed at creation. */
 export type DatanetKind = 'text' | 'image' | 'audio';
 
-/** Every file format a datanet can accept, named by content rather than by extension. */
+/**
+ * Every file format a datanet can accept, named by content rather than by extension.
+ *
+ * @example
+ * import { DATANET_FORMATS } from '@openledger/datanet';
+ * DATANET_FORMATS.includes('jsonl'); // true
+ */
 export const DATANET_FORMATS = [
   'txt',
   'md',
@@ -22,7 +28,13 @@ export const DATANET_FORMATS = [
 /** A file format a datanet can accept. */
 export type DatanetFormat = (typeof DATANET_FORMATS)[number];
 
-/** The kind each format belongs to. */
+/**
+ * The kind each format belongs to.
+ *
+ * @example
+ * import { FORMAT_KIND } from '@openledger/datanet';
+ * FORMAT_KIND.pdf; // 'text'
+ */
 export const FORMAT_KIND: Readonly<Record<DatanetFormat, DatanetKind>> = {
   txt: 'text',
   md: 'text',
@@ -40,14 +52,26 @@ export const FORMAT_KIND: Readonly<Record<DatanetFormat, DatanetKind>> = {
   flac: 'audio',
 };
 
-/** Formats OpenLedger accepts per kind by default (DESIGN.md §5); structured datanets default to JSONL + CSV. */
+/**
+ * Formats OpenLedger accepts per kind by default; structured datanets default to JSONL + CSV.
+ *
+ * @example
+ * import { DEFAULT_FORMATS } from '@openledger/datanet';
+ * DEFAULT_FORMATS.audio; // ['wav', 'mp3', 'flac']
+ */
 export const DEFAULT_FORMATS: Readonly<Record<DatanetKind, readonly DatanetFormat[]>> = {
   text: ['txt', 'md', 'pdf', 'docx'],
   image: ['png', 'jpeg', 'webp', 'tiff', 'bmp'],
   audio: ['wav', 'mp3', 'flac'],
 };
 
-/** File-name extensions that claim each format (lower case, without the dot). */
+/**
+ * File-name extensions that claim each format (lower case, without the dot).
+ *
+ * @example
+ * import { FORMAT_EXTENSIONS } from '@openledger/datanet';
+ * FORMAT_EXTENSIONS.jpeg; // ['jpg', 'jpeg']
+ */
 export const FORMAT_EXTENSIONS: Readonly<Record<DatanetFormat, readonly string[]>> = {
   txt: ['txt', 'text'],
   md: ['md', 'markdown'],

@@ -17,7 +17,13 @@ import type {
   ValidationReport,
 } from './types.js';
 
-/** Default Merkle chunk size: 64 KiB. */
+/**
+ * Default Merkle chunk size of validation reports: 64 KiB.
+ *
+ * @example
+ * import { MERKLE_CHUNK_SIZE } from '@openledger/datanet';
+ * Math.ceil(1_000_000 / MERKLE_CHUNK_SIZE); // leaves of a 1 MB file: 16
+ */
 export const MERKLE_CHUNK_SIZE = 65_536;
 const SNIFF_BYTES = 4_096;
 
