@@ -40,7 +40,7 @@ export interface EntryContext {
   contributor: Hex;
   fileName: string;
   mediaType: string | null;
-  usage: QuotaUsage;
+  usage: QuotaUsage | null;
   now: Date;
 }
 
@@ -310,9 +310,10 @@ export class DatanetService {
       }
       const now = this.#now();
       const id = newId('upl');
-      await this.#db.query(
+      const inserted = await this.#db.query<UploadRow>(
         `insert into dn_uploads (id, datanet_id, contributor, idempotency_key, request_hash, file_name, media_type,
-           size, content_hash, status, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10)`,
+           size, content_hash, status, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10)
+         returning *`,
         [
           id,
           datanetId,
@@ -327,7 +328,8 @@ export class DatanetService {
         ],
       );
       // Usage only grows within a day, so a rejection on a snapshot stands under the lock too.
-      const quota = checkQuota(spec, await this.#usage(this.#db, account, datanetId, now), body.size, now);
+      const { usage } = await this.#usage(this.#db, account, datanetId, now);
+      const quota = checkQuota(spec, usage, body.size, now);
       if (!quota.ok) {
         const report: ValidationReport = {
           status: 'rejected',
@@ -346,8 +348,9 @@ export class DatanetService {
           meta: {},
         };
         await this.#record(id, spec, report);
+        return { created: true, upload: await this.getUpload(account, id) };
       }
-      return { created: true, upload: await this.getUpload(account, id) };
+      return { created: true, upload: toUpload(inserted.rows[0]!) };
     });
   }
 
@@ -373,45 +376,37 @@ export class DatanetService {
    * refused with the offset to resume from.
    */
   async putChunk(account: Hex, uploadId: string, offset: number, data: Uint8Array): Promise<Upload> {
-    return this.#uploadLocks.run(uploadId, () =>
-      this.#db.transaction(async (tx) => {
-        const row = await this.#uploadRow(tx, account, uploadId, true);
-        const received = Number(row.received);
-        const size = Number(row.size);
-        if (row.status === 'complete') return toUpload(row);
-        if (offset > received)
-          throw new ApiError(
-            409,
-            'OFFSET_MISMATCH',
-            `The server holds ${received} bytes; resume from there.`,
-            {
-              body: { offset: received },
-            },
-          );
-        const end = offset + data.length;
-        if (end > size)
-          throw new ApiError(
-            413,
-            'CHUNK_TOO_LARGE',
-            `The chunk runs past the declared size of ${size} bytes.`,
-            {
-              body: { offset: received, size },
-            },
-          );
-        if (end <= received) return toUpload(row);
-        const tail = data.subarray(received - offset);
-        await tx.query('insert into dn_upload_chunks (upload_id, start, data) values ($1, $2, $3)', [
-          uploadId,
-          received,
-          tail,
-        ]);
-        const u = await tx.query<UploadRow>('update dn_uploads set received = $2 where id = $1 returning *', [
-          uploadId,
-          end,
-        ]);
-        return toUpload(u.rows[0]!);
-      }),
-    );
+    return this.#uploadLocks.run(uploadId, async () => {
+      const row = await this.#uploadRow(this.#db, account, uploadId);
+      const received = Number(row.received);
+      const size = Number(row.size);
+      if (row.status === 'complete') return toUpload(row);
+      if (offset > received)
+        throw new ApiError(409, 'OFFSET_MISMATCH', `The server holds ${received} bytes; resume from there.`, {
+          body: { offset: received },
+        });
+      const end = offset + data.length;
+      if (end > size)
+        throw new ApiError(
+          413,
+          'CHUNK_TOO_LARGE',
+          `The chunk runs past the declared size of ${size} bytes.`,
+          {
+            body: { offset: received, size },
+          },
+        );
+      if (end <= received) return toUpload(row);
+      // One statement, so the chunk and the new offset commit together; the `received` guard
+      // makes a concurrent writer (another process on a shared database) fail instead of interleave.
+      const u = await this.#db.query<UploadRow>(
+        `with chunk as (insert into dn_upload_chunks (upload_id, start, data) values ($1, $2, $3))
+         update dn_uploads set received = $4 where id = $1 and received = $2 and status = 'open' returning *`,
+        [uploadId, received, data.subarray(received - offset), end],
+      );
+      if (!u.rows[0])
+        throw new ApiError(409, 'OFFSET_MISMATCH', 'The upload moved on meanwhile; resume from its offset.');
+      return toUpload(u.rows[0]);
+    });
   }
 
   /**
@@ -455,33 +450,45 @@ export class DatanetService {
       }
       const spec = await this.spec(row.datanet_id);
       const now = this.#now();
+      // Quotas are judged under the recording lock below; validation here judges the content.
       const report = await this.#deps.validate(spec, bytes, {
         contributor: account,
         fileName: row.file_name,
         mediaType: row.media_type,
-        usage: await this.#usage(this.#db, account, row.datanet_id, now),
+        usage: null,
         now,
       });
       return this.#record(uploadId, spec, report, bytes);
     });
   }
 
-  async #usage(db: DevnetQueryable, contributor: string, datanetId: string, now: Date): Promise<QuotaUsage> {
+  async #usage(
+    db: DevnetQueryable,
+    contributor: string,
+    datanetId: string,
+    now: Date,
+    contentHash: string | null = null,
+  ): Promise<{ usage: QuotaUsage; duplicate: boolean }> {
     const day = utcDay(now);
-    const r = await db.query<{ cb: string | number; cf: string | number; db: string | number }>(
+    const r = await db.query<{ cb: string | number; cf: string | number; db: string | number; dup: boolean }>(
       `select coalesce(sum(bytes) filter (where contributor = $1), 0) as cb,
               count(*) filter (where contributor = $1) as cf,
-              coalesce(sum(bytes) filter (where datanet_id = $2), 0) as db
+              coalesce(sum(bytes) filter (where datanet_id = $2), 0) as db,
+              exists (select 1 from dn_contributions where datanet_id = $2 and content_hash = $4
+                        and status in ('pending_review', 'accepted')) as dup
          from dn_contributions
         where day = $3 and status <> 'rejected_at_entry' and (contributor = $1 or datanet_id = $2)`,
-      [contributor, datanetId, day],
+      [contributor, datanetId, day, contentHash],
     );
     const u = r.rows[0]!;
     return {
-      day,
-      contributorBytes: Number(u.cb),
-      contributorFiles: Number(u.cf),
-      datanetBytes: Number(u.db),
+      usage: {
+        day,
+        contributorBytes: Number(u.cb),
+        contributorFiles: Number(u.cf),
+        datanetBytes: Number(u.db),
+      },
+      duplicate: u.dup === true,
     };
   }
 
@@ -495,37 +502,30 @@ export class DatanetService {
     report: ValidationReport,
     bytes?: Uint8Array,
   ): Promise<Contribution> {
-    const id = await this.#db.transaction(async (tx) => {
+    const row = await this.#db.transaction(async (tx) => {
       await tx.query('select pg_advisory_xact_lock($1)', [RECORD_LOCK]);
       const up = (await tx.query<UploadRow>('select * from dn_uploads where id = $1 for update', [uploadId]))
         .rows[0]!;
-      if (up.status === 'complete') return up.contribution_id!;
+      if (up.status === 'complete') return null;
       const now = this.#now();
       const contributor = up.contributor;
       const size = Number(up.size);
-      let final = report;
-      // Only a file whose bytes were checked can pass; the quota verdict is then decided here.
+      const { usage, duplicate } = await this.#usage(tx, contributor, spec.id, now, up.content_hash);
+      const quota = checkQuota(spec, usage, size, now);
+      let final: ValidationReport = { ...report, quota };
+      // Only a file whose bytes were checked can pass; the quota and duplicate verdicts are decided here.
       if (bytes && report.issues.every((i) => i.severity !== 'error' || RECHECKED.has(i.code))) {
-        const quota = checkQuota(spec, await this.#usage(tx, contributor, spec.id, now), size, now);
         const issues = [...report.issues.filter((i) => !RECHECKED.has(i.code)), ...quota.issues];
-        if (spec.rules.rejectDuplicateFiles) {
-          const dup = await tx.query(
-            `select 1 from dn_contributions where datanet_id = $1 and content_hash = $2
-               and status in ('pending_review', 'accepted') limit 1`,
-            [spec.id, up.content_hash],
-          );
-          if (dup.rows.length > 0 && !issues.some((i) => i.code === 'DUPLICATE_CONTENT'))
-            issues.push({
-              code: 'DUPLICATE_CONTENT',
-              severity: 'error',
-              message: 'The same file is already in this datanet.',
-            });
-        }
+        if (spec.rules.rejectDuplicateFiles && duplicate)
+          issues.push({
+            code: 'DUPLICATE_CONTENT',
+            severity: 'error',
+            message: 'The same file is already in this datanet.',
+          });
         const rejected = issues.some((i) => i.severity === 'error');
         final = {
-          ...report,
+          ...final,
           issues,
-          quota,
           status: rejected ? 'rejected' : 'accepted',
           score: rejected ? 0 : report.score,
         };
@@ -542,13 +542,12 @@ export class DatanetService {
               reviewedAt: now.toISOString(),
             }
           : null;
-      const id = newId('ctb');
-      await tx.query(
+      const inserted = await tx.query<ContributionRow>(
         `insert into dn_contributions (id, datanet_id, upload_id, contributor, file_name, media_type, bytes,
            content_hash, status, score, report, review, day, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning *`,
         [
-          id,
+          newId('ctb'),
           spec.id,
           uploadId,
           contributor,
@@ -564,19 +563,23 @@ export class DatanetService {
           now.toISOString(),
         ],
       );
+      const c = inserted.rows[0]!;
       if (status !== 'rejected_at_entry' && bytes)
         await tx.query('insert into dn_blobs (content_hash, data) values ($1, $2) on conflict do nothing', [
           up.content_hash,
           bytes,
         ]);
       await tx.query(
-        `update dn_uploads set status = 'complete', contribution_id = $2, received = size where id = $1`,
-        [uploadId, id],
+        `with gone as (delete from dn_upload_chunks where upload_id = $1)
+         update dn_uploads set status = 'complete', contribution_id = $2, received = size where id = $1`,
+        [uploadId, c.id],
       );
-      await tx.query('delete from dn_upload_chunks where upload_id = $1', [uploadId]);
-      return id;
+      return c;
     });
-    return this.getContribution(id);
+    if (row) return toContribution(row);
+    // Another request recorded this upload first: answer with what it recorded.
+    const up = await this.#db.query<UploadRow>('select * from dn_uploads where id = $1', [uploadId]);
+    return this.getContribution(up.rows[0]!.contribution_id!);
   }
 
   // ---- contributions ----
