@@ -1,5 +1,11 @@
 /** @packageDocumentation @openledger/attribution */
 
+export {
+  type AggregateInfluenceParameters,
+  type AggregateInfluenceReturnType,
+  aggregateInfluence,
+  type TrainingExampleOwner,
+} from './influence/aggregateInfluence.js';
 export { type DataInfLayer, type DataInfParameters, dataInf } from './influence/dataInf.js';
 export { InfluenceError, type InfluenceErrorCode } from './influence/errors.js';
 export type { FitOptions, GlmModel, GlmOptions } from './influence/glm.js';
@@ -17,6 +23,12 @@ export {
   loraLinear,
 } from './influence/loraLinear.js';
 export type { InfluenceProgress } from './influence/progress.js';
+export {
+  type GradientSafetensors,
+  gradientCheckpoints,
+  readGradientSafetensors,
+} from './influence/readGradientSafetensors.js';
+export { type RepresenterPointsParameters, representerPoints } from './influence/representerPoints.js';
 export { type TracInCheckpoint, type TracInParameters, tracIn } from './influence/tracIn.js';
 export type {
   Example,
