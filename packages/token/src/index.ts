@@ -33,6 +33,7 @@ export {
 export {
   type DeployContractsParameters,
   type DeployContractsReturnType,
+  type DeployTarget,
   deployContracts,
 } from './deploy/deployContracts.js';
 export {

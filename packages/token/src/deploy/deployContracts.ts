@@ -1,4 +1,4 @@
-import { ContractFactory, type Signer } from 'ethers';
+import { ContractFactory, JsonRpcProvider, type Signer, Wallet } from 'ethers';
 import { gOpenAbi, gOpenBytecode } from '../generated/GOpen.generated.js';
 import { openTokenAbi, openTokenBytecode } from '../generated/OpenToken.generated.js';
 import { paymentChannelAbi, paymentChannelBytecode } from '../generated/PaymentChannel.generated.js';
@@ -21,6 +21,12 @@ export interface DeployContractsReturnType {
   rewardDistributor: Hex;
 }
 
+/** Where to deploy when you have no ethers signer: an RPC URL and a funded private key. */
+export interface DeployTarget {
+  rpcUrl: string;
+  privateKey: Hex;
+}
+
 /**
  * Deploy the token contracts (OPEN-compatible ERC-20, gOPEN, PaymentChannel,
  * RewardDistributor) from the bundled artifacts — for devnets and tests.
@@ -30,11 +36,22 @@ export interface DeployContractsReturnType {
  * import { deployContracts } from '@openledger/token';
  * const deployer = new Wallet(`0x${'01'.repeat(32)}`, new JsonRpcProvider('http://127.0.0.1:8545'));
  * const { paymentChannel } = await deployContracts(deployer);
+ * // or, without ethers at the call site (the provider is closed afterwards):
+ * await deployContracts({ rpcUrl: 'http://127.0.0.1:8545', privateKey: `0x${'01'.repeat(32)}` });
  */
 export async function deployContracts(
-  signer: Signer,
+  signer: Signer | DeployTarget,
   params: DeployContractsParameters = {},
 ): Promise<DeployContractsReturnType> {
+  if ('rpcUrl' in signer) {
+    const provider = new JsonRpcProvider(signer.rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    provider.pollingInterval = 50;
+    try {
+      return await deployContracts(new Wallet(signer.privateKey, provider), params);
+    } finally {
+      provider.destroy();
+    }
+  }
   const holder = params.openHolder ?? (await signer.getAddress());
   const deploy = async (name: string, abi: unknown, bytecode: string, args: unknown[]): Promise<Hex> => {
     try {
