@@ -1,11 +1,7 @@
-/** The devnet's chain, in the shape of viem's / `@openledger/core`'s chain objects. */
-export interface DevnetChain {
-  id: number;
-  name: string;
-  nativeCurrency: { name: string; symbol: string; decimals: number };
-  rpcUrls: { default: { http: readonly string[] } };
-  testnet: true;
-}
+import { type Chain, defineChain } from '@openledger/core';
+
+/** The devnet's chain: a `@openledger/core` (and viem) chain object with OPEN as native currency. */
+export type DevnetChain = Chain & { testnet: true };
 
 /**
  * The chain object of a devnet answering at `rpcUrl`; OPEN is its native currency, as on
@@ -16,11 +12,11 @@ export interface DevnetChain {
  * const chain = devnetChain(1337, 'http://127.0.0.1:8545');
  */
 export function devnetChain(id: number, rpcUrl: string): DevnetChain {
-  return {
+  return defineChain({
     id,
     name: 'OpenLedger Devnet',
     nativeCurrency: { name: 'Open', symbol: 'OPEN', decimals: 18 },
     rpcUrls: { default: { http: [rpcUrl] } },
-    testnet: true,
-  };
+    testnet: true as const,
+  });
 }

@@ -9,7 +9,8 @@ export type DevnetErrorCode =
   | 'STORAGE_FAILED'
   | 'MIGRATION_FAILED'
   | 'INVALID_OPTIONS'
-  | 'ROUTE_CONFLICT';
+  | 'ROUTE_CONFLICT'
+  | 'CONTRACTS_FAILED';
 
 /**
  * The devnet could not start, migrate its storage, or was configured wrongly.

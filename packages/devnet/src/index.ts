@@ -34,6 +34,7 @@ export {
 export { ErrorBodySchema, type RequestIssue } from './api/errorBody.js';
 export { buildOpenApiDocument, type RegisteredRoute } from './api/openapi.js';
 export { type DevnetChain, devnetChain } from './chain.js';
+export { type DeployContext, type DeployDevnetContracts, defaultDeployContracts } from './contracts.js';
 export {
   ApiError,
   type ApiErrorParameters,

@@ -160,6 +160,37 @@ describe('startDevnet', () => {
     expect(await client2.getBlockNumber()).toBeGreaterThanOrEqual(receipt.blockNumber);
   });
 
+  test('deploys contracts once and reuses them across restarts on the same dataDir', async () => {
+    const dataDir = await tempDir();
+    let deployments = 0;
+    // Creation code whose runtime code is the single byte 0x00 (STOP), sent from anvil's unlocked account.
+    const deploy = async ({
+      rpcUrl,
+      accounts,
+    }: {
+      rpcUrl: string;
+      accounts: readonly { address: string }[];
+    }) => {
+      deployments++;
+      const hash = await rpc(rpcUrl, 'eth_sendTransaction', [
+        { from: accounts[0]!.address, data: '0x600060005360016000f3' },
+      ]);
+      const receipt = (await rpc(rpcUrl, 'eth_getTransactionReceipt', [hash])) as {
+        contractAddress: `0x${string}`;
+      };
+      return { probe: receipt.contractAddress };
+    };
+    const first = await start({ dataDir, contracts: deploy });
+    expect(deployments).toBe(1);
+    expect(await rpc(first.rpcUrl, 'eth_getCode', [first.contracts.probe, 'latest'])).toBe('0x00');
+    const address = first.contracts.probe;
+    await first.stop();
+    running.delete(first);
+    const second = await start({ dataDir, contracts: deploy });
+    expect(deployments).toBe(1);
+    expect(second.contracts).toEqual({ probe: address });
+  });
+
   test('a write acknowledged before the process is killed (SIGKILL) survives, and the orphaned anvil is cleaned up', async () => {
     const dataDir = await tempDir();
     const { child, firstLine } = spawnTs('fixtures/crashChild.ts', [dataDir]);

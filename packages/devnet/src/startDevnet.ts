@@ -5,6 +5,7 @@ import { type AnvilInstance, type DevnetAccount, startAnvil } from './anvil/star
 import type { DevnetContracts, RouteContext, RouteModule } from './api/context.js';
 import { apiMigrations, createApiApp } from './api/createApiApp.js';
 import { type DevnetChain, devnetChain } from './chain.js';
+import { type DeployDevnetContracts, defaultDeployContracts, ensureContracts } from './contracts.js';
 import { DevnetError } from './errors.js';
 import { type DevnetLogger, silentLogger } from './logger.js';
 import { defaultRouteModules } from './routes/index.js';
@@ -30,6 +31,11 @@ export interface StartDevnetOptions {
   accounts?: number;
   /** Seconds between blocks; a block per transaction when omitted. */
   blockTime?: number;
+  /**
+   * Deploys the contracts once the chain is up; default: the token package's deployer.
+   * With `dataDir`, contracts recorded there are reused while the chain still has them. `false`: none.
+   */
+  contracts?: DeployDevnetContracts | false;
   /** Storage to use instead of PGlite, e.g. `createPostgresStorage(pool)`. Closed by `stop()`. */
   storage?: DevnetStorage;
   /** Route modules to serve. Default {@link defaultRouteModules}. */
@@ -148,12 +154,11 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
 
     const chain = devnetChain(anvil.chainId, anvil.rpcUrl);
     const contractsStart = performance.now();
-    const contracts: DevnetContracts = {};
-    // ── Contract deployment ────────────────────────────────────────────────────────────
-    // The token package deploys OPEN/gOPEN/channels/rewards here once the chain is up, e.g.
-    //   Object.assign(contracts, await deployContracts({ rpcUrl: anvil.rpcUrl, account: anvil.accounts[0] }));
-    // With a dataDir the chain state is restored, so deploy only what is not there yet.
-    // ───────────────────────────────────────────────────────────────────────────────────────
+    // The deployer is `defaultDeployContracts` in ./contracts.ts (the token package's), unless overridden.
+    const deploy = options.contracts === false ? undefined : (options.contracts ?? defaultDeployContracts);
+    const contracts: DevnetContracts = deploy
+      ? await ensureContracts(deploy, { rpcUrl: anvil.rpcUrl, chain, accounts: anvil.accounts }, dataDir)
+      : {};
     timings.contracts = since(contractsStart);
 
     const migrationsStart = performance.now();
