@@ -4,9 +4,10 @@
  */
 
 /**
- * out (m×n) = scale · B (m×r) · A (r×n), overwriting `out`. The LoRA shape: r is small, so each
- * output row is built from r scaled rows of A while it sits in L1; rows of B are read once.
- * Processes two output rows at a time so each loaded element of A feeds two multiply-adds.
+ * out (m×n) = scale · B (m×r) · A (r×n), overwriting `out`. The LoRA shape: r is small. A is
+ * first transposed (and zero-padded to a multiple of 8) so each output element is a contiguous
+ * dot product of length r, computed with the row of B held in locals (registers) and written
+ * once; ranks above 16 go in chunks of 16 that accumulate.
  */
 export function lowRankProduct(
   B: Float32Array,
@@ -17,58 +18,106 @@ export function lowRankProduct(
   scale = 1,
   out: Float32Array = new Float32Array(m * n),
 ): Float32Array {
-  let i = 0;
-  for (; i + 1 < m; i += 2) {
-    const o0 = i * n;
-    const o1 = o0 + n;
-    const b0 = i * r;
-    const b1 = b0 + r;
-    {
-      const x0 = B[b0]! * scale;
-      const x1 = B[b1]! * scale;
-      for (let j = 0; j < n; j++) {
-        const a = A[j]!;
-        out[o0 + j] = x0 * a;
-        out[o1 + j] = x1 * a;
-      }
-    }
-    let p = 1;
-    for (; p + 1 < r; p += 2) {
-      const x00 = B[b0 + p]! * scale;
-      const x01 = B[b0 + p + 1]! * scale;
-      const x10 = B[b1 + p]! * scale;
-      const x11 = B[b1 + p + 1]! * scale;
-      const ap = p * n;
-      const aq = ap + n;
-      for (let j = 0; j < n; j++) {
-        const a0 = A[ap + j]!;
-        const a1 = A[aq + j]!;
-        out[o0 + j] = out[o0 + j]! + x00 * a0 + x01 * a1;
-        out[o1 + j] = out[o1 + j]! + x10 * a0 + x11 * a1;
-      }
-    }
-    for (; p < r; p++) {
-      const x0 = B[b0 + p]! * scale;
-      const x1 = B[b1 + p]! * scale;
-      const ap = p * n;
-      for (let j = 0; j < n; j++) {
-        const a = A[ap + j]!;
-        out[o0 + j] = out[o0 + j]! + x0 * a;
-        out[o1 + j] = out[o1 + j]! + x1 * a;
-      }
-    }
+  if (r === 0) {
+    out.fill(0, 0, m * n);
+    return out;
   }
-  for (; i < m; i++) {
+  const rp = (r + 7) & ~7;
+  const At = new Float32Array(n * rp);
+  for (let p = 0; p < r; p++) {
+    const ap = p * n;
+    for (let j = 0; j < n; j++) At[j * rp + p] = A[ap + j]!;
+  }
+  const b = new Float64Array(rp);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < r; p++) b[p] = B[i * r + p]! * scale;
     const o = i * n;
-    out.fill(0, o, o + n);
-    for (let p = 0; p < r; p++) {
-      const x = B[i * r + p]! * scale;
-      const ap = p * n;
-      for (let j = 0; j < n; j++) out[o + j] = out[o + j]! + x * A[ap + j]!;
+    for (let c = 0; c < rp; c += 16) {
+      if (rp - c >= 16) kernel16(b, c, At, rp, n, out, o, c > 0);
+      else kernel8(b, c, At, rp, n, out, o, c > 0);
     }
   }
-  if (r === 0) out.fill(0);
   return out;
+}
+
+function kernel8(
+  b: Float64Array,
+  c: number,
+  At: Float32Array,
+  rp: number,
+  n: number,
+  out: Float32Array,
+  o: number,
+  accumulate: boolean,
+): void {
+  const b0 = b[c]!;
+  const b1 = b[c + 1]!;
+  const b2 = b[c + 2]!;
+  const b3 = b[c + 3]!;
+  const b4 = b[c + 4]!;
+  const b5 = b[c + 5]!;
+  const b6 = b[c + 6]!;
+  const b7 = b[c + 7]!;
+  for (let j = 0, a = c; j < n; j++, a += rp) {
+    const s =
+      b0 * At[a]! +
+      b1 * At[a + 1]! +
+      b2 * At[a + 2]! +
+      b3 * At[a + 3]! +
+      b4 * At[a + 4]! +
+      b5 * At[a + 5]! +
+      b6 * At[a + 6]! +
+      b7 * At[a + 7]!;
+    out[o + j] = accumulate ? out[o + j]! + s : s;
+  }
+}
+
+function kernel16(
+  b: Float64Array,
+  c: number,
+  At: Float32Array,
+  rp: number,
+  n: number,
+  out: Float32Array,
+  o: number,
+  accumulate: boolean,
+): void {
+  const b0 = b[c]!;
+  const b1 = b[c + 1]!;
+  const b2 = b[c + 2]!;
+  const b3 = b[c + 3]!;
+  const b4 = b[c + 4]!;
+  const b5 = b[c + 5]!;
+  const b6 = b[c + 6]!;
+  const b7 = b[c + 7]!;
+  const b8 = b[c + 8]!;
+  const b9 = b[c + 9]!;
+  const b10 = b[c + 10]!;
+  const b11 = b[c + 11]!;
+  const b12 = b[c + 12]!;
+  const b13 = b[c + 13]!;
+  const b14 = b[c + 14]!;
+  const b15 = b[c + 15]!;
+  for (let j = 0, a = c; j < n; j++, a += rp) {
+    const s =
+      b0 * At[a]! +
+      b1 * At[a + 1]! +
+      b2 * At[a + 2]! +
+      b3 * At[a + 3]! +
+      b4 * At[a + 4]! +
+      b5 * At[a + 5]! +
+      b6 * At[a + 6]! +
+      b7 * At[a + 7]! +
+      b8 * At[a + 8]! +
+      b9 * At[a + 9]! +
+      b10 * At[a + 10]! +
+      b11 * At[a + 11]! +
+      b12 * At[a + 12]! +
+      b13 * At[a + 13]! +
+      b14 * At[a + 14]! +
+      b15 * At[a + 15]!;
+    out[o + j] = accumulate ? out[o + j]! + s : s;
+  }
 }
 
 /** out (m×n) = A (m×k) · B (k×n), general sizes, i-p-j order with 4-way unrolled p. */
