@@ -19,7 +19,7 @@ export interface ListContributionsParameters {
 /** What {@link listContributions} resolves to: one page. */
 export type ListContributionsReturnType = Page<Contribution>;
 
-const ContributionPageSchema = pageSchema(ContributionSchema);
+const ContributionPageSchema = /* @__PURE__ */ (() => pageSchema(ContributionSchema))();
 
 /**
  * List a datanet's contributions, oldest first, one page at a time. Walk every page with

@@ -16,7 +16,7 @@ export interface ListDatanetsParameters {
 /** What {@link listDatanets} resolves to: one page. */
 export type ListDatanetsReturnType = Page<Datanet>;
 
-const DatanetPageSchema = pageSchema(DatanetSchema);
+const DatanetPageSchema = /* @__PURE__ */ (() => pageSchema(DatanetSchema))();
 
 /**
  * List datanets, oldest first, one page at a time.

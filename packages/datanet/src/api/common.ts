@@ -7,10 +7,11 @@ import { z } from 'zod';
  * import { Bytes32Schema } from '@openledger/datanet';
  * Bytes32Schema.parse(`0x${'ab'.repeat(32)}`);
  */
-export const Bytes32Schema = z
-  .string()
-  .regex(/^0x[0-9a-f]{64}$/, 'expected 0x followed by 64 lowercase hex digits')
-  .transform((s) => s as `0x${string}`);
+export const Bytes32Schema = /* @__PURE__ */ (() =>
+  z
+    .string()
+    .regex(/^0x[0-9a-f]{64}$/, 'expected 0x followed by 64 lowercase hex digits')
+    .transform((s) => s as `0x${string}`))();
 
 /**
  * A 0x-prefixed 20-byte account address, compared case-insensitively (kept lowercase on the wire).
@@ -19,13 +20,14 @@ export const Bytes32Schema = z
  * import { AddressSchema } from '@openledger/datanet';
  * AddressSchema.parse('0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'); // lowercased
  */
-export const AddressSchema = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte address')
-  .transform((s) => s.toLowerCase() as `0x${string}`);
+export const AddressSchema = /* @__PURE__ */ (() =>
+  z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte address')
+    .transform((s) => s.toLowerCase() as `0x${string}`))();
 
 /** ISO-8601 timestamp as the API sends it. */
-export const TimestampSchema = z.iso.datetime({ offset: true });
+export const TimestampSchema = /* @__PURE__ */ (() => z.iso.datetime({ offset: true }))();
 
 /**
  * The shape of one page of a cursor-paginated list: `items`, and `nextCursor` to pass back
@@ -53,9 +55,10 @@ export interface Page<T> {
  * import { ApiErrorBodySchema } from '@openledger/datanet';
  * ApiErrorBodySchema.parse({ error: { code: 'DATANET_NOT_FOUND', message: 'No such datanet.' } });
  */
-export const ApiErrorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
+export const ApiErrorBodySchema = /* @__PURE__ */ (() =>
+  z.object({
+    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  }))();
 
 /**
  * Stable `error.code` values the datanet routes answer with. Each comes with one HTTP status.

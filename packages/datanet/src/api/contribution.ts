@@ -10,12 +10,8 @@ import { AddressSchema, Bytes32Schema, TimestampSchema } from './common.js';
  * import { ContributionStatusSchema } from '@openledger/datanet';
  * ContributionStatusSchema.options; // ['rejected_at_entry', 'pending_review', 'accepted', 'rejected']
  */
-export const ContributionStatusSchema = z.enum([
-  'rejected_at_entry',
-  'pending_review',
-  'accepted',
-  'rejected',
-]);
+export const ContributionStatusSchema = /* @__PURE__ */ (() =>
+  z.enum(['rejected_at_entry', 'pending_review', 'accepted', 'rejected']))();
 
 /** One of the states in {@link ContributionStatusSchema}. */
 export type ContributionStatus = z.infer<typeof ContributionStatusSchema>;
@@ -27,13 +23,14 @@ export type ContributionStatus = z.infer<typeof ContributionStatusSchema>;
  * import { ValidationReportIssueSchema } from '@openledger/datanet';
  * ValidationReportIssueSchema.parse({ code: 'empty_file', message: 'The file is empty.' });
  */
-export const ValidationReportIssueSchema = z.looseObject({
-  code: z.string(),
-  message: z.string(),
-  row: z.number().int().optional(),
-  path: z.array(z.union([z.string(), z.number()])).optional(),
-  offset: z.number().int().optional(),
-});
+export const ValidationReportIssueSchema = /* @__PURE__ */ (() =>
+  z.looseObject({
+    code: z.string(),
+    message: z.string(),
+    row: z.number().int().optional(),
+    path: z.array(z.union([z.string(), z.number()])).optional(),
+    offset: z.number().int().optional(),
+  }))();
 
 /**
  * Wire form of the `ValidationReport` that `validateContribution` returns, as the server
@@ -44,12 +41,13 @@ export const ValidationReportIssueSchema = z.looseObject({
  * declare const json: unknown;
  * const report = ValidationReportWireSchema.parse(json);
  */
-export const ValidationReportWireSchema = z.looseObject({
-  status: z.enum(['accepted', 'rejected']),
-  score: z.number().min(0).max(1).nullable().optional(),
-  issues: z.array(ValidationReportIssueSchema),
-  bytes: z.number().int().nonnegative(),
-});
+export const ValidationReportWireSchema = /* @__PURE__ */ (() =>
+  z.looseObject({
+    status: z.enum(['accepted', 'rejected']),
+    score: z.number().min(0).max(1).nullable().optional(),
+    issues: z.array(ValidationReportIssueSchema),
+    bytes: z.number().int().nonnegative(),
+  }))();
 
 /** The report a contribution carries, as parsed from the wire. */
 export type ValidationReportWire = z.infer<typeof ValidationReportWireSchema>;
@@ -63,12 +61,13 @@ export type ValidationReportWire = z.infer<typeof ValidationReportWireSchema>;
  * declare const json: unknown;
  * ReviewSchema.parse(json).decision; // 'accept' | 'reject'
  */
-export const ReviewSchema = z.object({
-  decision: z.enum(['accept', 'reject']),
-  reviewer: AddressSchema.nullable(),
-  reason: z.string().nullable(),
-  reviewedAt: TimestampSchema,
-});
+export const ReviewSchema = /* @__PURE__ */ (() =>
+  z.object({
+    decision: z.enum(['accept', 'reject']),
+    reviewer: AddressSchema.nullable(),
+    reason: z.string().nullable(),
+    reviewedAt: TimestampSchema,
+  }))();
 
 /** See {@link ReviewSchema}. */
 export type Review = z.infer<typeof ReviewSchema>;
@@ -83,22 +82,23 @@ export type Review = z.infer<typeof ReviewSchema>;
  * const c = ContributionSchema.parse(json);
  * if (c.status === 'rejected_at_entry') console.log(c.report.issues);
  */
-export const ContributionSchema = z.object({
-  id: z.string().min(1),
-  datanetId: z.string().min(1),
-  contributor: AddressSchema,
-  fileName: z.string(),
-  mediaType: z.string().nullable(),
-  bytes: z.number().int().nonnegative(),
-  /** sha256 of the file's bytes: the leaf a version's Merkle tree commits to. */
-  contentHash: Bytes32Schema,
-  status: ContributionStatusSchema,
-  /** The validation score in 0..1 for files that passed entry, else `null`. */
-  score: z.number().min(0).max(1).nullable(),
-  report: ValidationReportWireSchema,
-  review: ReviewSchema.nullable(),
-  createdAt: TimestampSchema,
-});
+export const ContributionSchema = /* @__PURE__ */ (() =>
+  z.object({
+    id: z.string().min(1),
+    datanetId: z.string().min(1),
+    contributor: AddressSchema,
+    fileName: z.string(),
+    mediaType: z.string().nullable(),
+    bytes: z.number().int().nonnegative(),
+    /** sha256 of the file's bytes: the leaf a version's Merkle tree commits to. */
+    contentHash: Bytes32Schema,
+    status: ContributionStatusSchema,
+    /** The validation score in 0..1 for files that passed entry, else `null`. */
+    score: z.number().min(0).max(1).nullable(),
+    report: ValidationReportWireSchema,
+    review: ReviewSchema.nullable(),
+    createdAt: TimestampSchema,
+  }))();
 
 /** See {@link ContributionSchema}. */
 export type Contribution = z.infer<typeof ContributionSchema>;
@@ -110,10 +110,11 @@ export type Contribution = z.infer<typeof ContributionSchema>;
  * import { ReviewBodySchema } from '@openledger/datanet';
  * ReviewBodySchema.parse({ decision: 'reject', reason: 'off topic' });
  */
-export const ReviewBodySchema = z.object({
-  decision: z.enum(['accept', 'reject']),
-  reason: z.string().max(2000).optional(),
-});
+export const ReviewBodySchema = /* @__PURE__ */ (() =>
+  z.object({
+    decision: z.enum(['accept', 'reject']),
+    reason: z.string().max(2000).optional(),
+  }))();
 
 /** See {@link ReviewBodySchema}. */
 export type ReviewBody = z.infer<typeof ReviewBodySchema>;

@@ -9,12 +9,13 @@ import { TimestampSchema } from './common.js';
  * import { DatanetCountsSchema } from '@openledger/datanet';
  * DatanetCountsSchema.parse({ pendingReview: 1, accepted: 2, rejected: 0, rejectedAtEntry: 3 });
  */
-export const DatanetCountsSchema = z.object({
-  pendingReview: z.number().int().nonnegative(),
-  accepted: z.number().int().nonnegative(),
-  rejected: z.number().int().nonnegative(),
-  rejectedAtEntry: z.number().int().nonnegative(),
-});
+export const DatanetCountsSchema = /* @__PURE__ */ (() =>
+  z.object({
+    pendingReview: z.number().int().nonnegative(),
+    accepted: z.number().int().nonnegative(),
+    rejected: z.number().int().nonnegative(),
+    rejectedAtEntry: z.number().int().nonnegative(),
+  }))();
 
 /**
  * A datanet as the API returns it: its spec (defaults applied, `spec.owner` is the owner),
@@ -26,13 +27,14 @@ export const DatanetCountsSchema = z.object({
  * const d = DatanetSchema.parse(json);
  * console.log(d.spec.name, d.counts.accepted);
  */
-export const DatanetSchema = z.object({
-  id: z.string().min(1),
-  spec: DatanetSpecSchema,
-  latestVersion: z.number().int().positive().nullable(),
-  counts: DatanetCountsSchema,
-  createdAt: TimestampSchema,
-});
+export const DatanetSchema = /* @__PURE__ */ (() =>
+  z.object({
+    id: z.string().min(1),
+    spec: DatanetSpecSchema,
+    latestVersion: z.number().int().positive().nullable(),
+    counts: DatanetCountsSchema,
+    createdAt: TimestampSchema,
+  }))();
 
 /** See {@link DatanetSchema}. */
 export type Datanet = z.infer<typeof DatanetSchema>;
@@ -46,4 +48,4 @@ export type Datanet = z.infer<typeof DatanetSchema>;
  * declare const json: unknown;
  * CreateDatanetBodySchema.parse(json).spec.kind;
  */
-export const CreateDatanetBodySchema = z.object({ spec: DatanetSpecSchema });
+export const CreateDatanetBodySchema = /* @__PURE__ */ (() => z.object({ spec: DatanetSpecSchema }))();

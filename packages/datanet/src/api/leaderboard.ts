@@ -9,20 +9,21 @@ import { AddressSchema, TimestampSchema } from './common.js';
  * declare const json: unknown;
  * const { rank, contributor, score, acceptanceRate } = LeaderboardEntrySchema.parse(json);
  */
-export const LeaderboardEntrySchema = z.object({
-  /** 1-based; equal scores share a rank. */
-  rank: z.number().int().positive(),
-  contributor: AddressSchema,
-  score: z.number(),
-  accepted: z.number().int().nonnegative(),
-  rejected: z.number().int().nonnegative(),
-  /** Posterior mean acceptance rate (Beta prior). */
-  acceptanceRate: z.number().min(0).max(1),
-  /** UTC days in the window with an accepted contribution. */
-  activeDays: z.number().int().nonnegative(),
-  /** Sum of validation scores of accepted files in the window. */
-  qualityPoints: z.number().nonnegative(),
-});
+export const LeaderboardEntrySchema = /* @__PURE__ */ (() =>
+  z.object({
+    /** 1-based; equal scores share a rank. */
+    rank: z.number().int().positive(),
+    contributor: AddressSchema,
+    score: z.number(),
+    accepted: z.number().int().nonnegative(),
+    rejected: z.number().int().nonnegative(),
+    /** Posterior mean acceptance rate (Beta prior). */
+    acceptanceRate: z.number().min(0).max(1),
+    /** UTC days in the window with an accepted contribution. */
+    activeDays: z.number().int().nonnegative(),
+    /** Sum of validation scores of accepted files in the window. */
+    qualityPoints: z.number().nonnegative(),
+  }))();
 
 /**
  * A datanet's leaderboard as the API serves it. The ranking is a function of the refresh bucket
@@ -36,13 +37,14 @@ export const LeaderboardEntrySchema = z.object({
  * const board = DatanetLeaderboardSchema.parse(json);
  * console.log(board.entries[0]?.contributor, board.nextRefreshAt);
  */
-export const DatanetLeaderboardSchema = z.object({
-  datanetId: z.string().min(1),
-  computedAt: TimestampSchema,
-  nextRefreshAt: TimestampSchema,
-  windowStart: TimestampSchema,
-  entries: z.array(LeaderboardEntrySchema),
-});
+export const DatanetLeaderboardSchema = /* @__PURE__ */ (() =>
+  z.object({
+    datanetId: z.string().min(1),
+    computedAt: TimestampSchema,
+    nextRefreshAt: TimestampSchema,
+    windowStart: TimestampSchema,
+    entries: z.array(LeaderboardEntrySchema),
+  }))();
 
 /** See {@link DatanetLeaderboardSchema}. */
 export type DatanetLeaderboard = z.infer<typeof DatanetLeaderboardSchema>;

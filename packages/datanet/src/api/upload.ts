@@ -11,13 +11,14 @@ import { AddressSchema, Bytes32Schema, TimestampSchema } from './common.js';
  * import { CreateUploadBodySchema } from '@openledger/datanet';
  * CreateUploadBodySchema.parse({ fileName: 'a.txt', size: 5, contentHash: `0x${'00'.repeat(32)}` });
  */
-export const CreateUploadBodySchema = z.object({
-  fileName: z.string().min(1).max(255),
-  size: z.number().int().nonnegative(),
-  /** sha256 of the whole file; the server checks the received bytes against it. */
-  contentHash: Bytes32Schema,
-  mediaType: z.string().max(255).optional(),
-});
+export const CreateUploadBodySchema = /* @__PURE__ */ (() =>
+  z.object({
+    fileName: z.string().min(1).max(255),
+    size: z.number().int().nonnegative(),
+    /** sha256 of the whole file; the server checks the received bytes against it. */
+    contentHash: Bytes32Schema,
+    mediaType: z.string().max(255).optional(),
+  }))();
 
 /** See {@link CreateUploadBodySchema}. */
 export type CreateUploadBody = z.infer<typeof CreateUploadBodySchema>;
@@ -34,20 +35,21 @@ export type CreateUploadBody = z.infer<typeof CreateUploadBodySchema>;
  * const u = UploadSchema.parse(json);
  * console.log(`${u.offset} of ${u.size} bytes received`);
  */
-export const UploadSchema = z.object({
-  id: z.string().min(1),
-  datanetId: z.string().min(1),
-  contributor: AddressSchema,
-  fileName: z.string(),
-  size: z.number().int().nonnegative(),
-  offset: z.number().int().nonnegative(),
-  contentHash: Bytes32Schema,
-  status: z.enum(['open', 'complete']),
-  contributionId: z.string().nullable(),
-  /** The largest chunk the server accepts in one `PUT`. */
-  maxChunkBytes: z.number().int().positive(),
-  createdAt: TimestampSchema,
-});
+export const UploadSchema = /* @__PURE__ */ (() =>
+  z.object({
+    id: z.string().min(1),
+    datanetId: z.string().min(1),
+    contributor: AddressSchema,
+    fileName: z.string(),
+    size: z.number().int().nonnegative(),
+    offset: z.number().int().nonnegative(),
+    contentHash: Bytes32Schema,
+    status: z.enum(['open', 'complete']),
+    contributionId: z.string().nullable(),
+    /** The largest chunk the server accepts in one `PUT`. */
+    maxChunkBytes: z.number().int().positive(),
+    createdAt: TimestampSchema,
+  }))();
 
 /** See {@link UploadSchema}. */
 export type Upload = z.infer<typeof UploadSchema>;

@@ -12,14 +12,15 @@ import { AddressSchema, Bytes32Schema, TimestampSchema } from './common.js';
  * const v = VersionSchema.parse(json);
  * console.log(`v${v.version}: ${v.leafCount} files, root ${v.merkleRoot}`);
  */
-export const VersionSchema = z.object({
-  datanetId: z.string().min(1),
-  version: z.number().int().positive(),
-  merkleRoot: Bytes32Schema,
-  leafCount: z.number().int().nonnegative(),
-  publishedBy: AddressSchema,
-  createdAt: TimestampSchema,
-});
+export const VersionSchema = /* @__PURE__ */ (() =>
+  z.object({
+    datanetId: z.string().min(1),
+    version: z.number().int().positive(),
+    merkleRoot: Bytes32Schema,
+    leafCount: z.number().int().nonnegative(),
+    publishedBy: AddressSchema,
+    createdAt: TimestampSchema,
+  }))();
 
 /** See {@link VersionSchema}. */
 export type Version = z.infer<typeof VersionSchema>;
@@ -33,14 +34,15 @@ export type Version = z.infer<typeof VersionSchema>;
  * declare const json: unknown;
  * const { merkleRoot, contentHash, proof } = MembershipProofSchema.parse(json);
  */
-export const MembershipProofSchema = z.object({
-  datanetId: z.string().min(1),
-  version: z.number().int().positive(),
-  contributionId: z.string().min(1),
-  merkleRoot: Bytes32Schema,
-  contentHash: Bytes32Schema,
-  proof: z.array(Bytes32Schema),
-});
+export const MembershipProofSchema = /* @__PURE__ */ (() =>
+  z.object({
+    datanetId: z.string().min(1),
+    version: z.number().int().positive(),
+    contributionId: z.string().min(1),
+    merkleRoot: Bytes32Schema,
+    contentHash: Bytes32Schema,
+    proof: z.array(Bytes32Schema),
+  }))();
 
 /** See {@link MembershipProofSchema}. */
 export type MembershipProof = z.infer<typeof MembershipProofSchema>;
