@@ -1,3 +1,7 @@
 import { definePackageConfig } from '../../tsup.config.base.js';
 
-export default definePackageConfig({ index: 'src/index.ts', embeddings: 'src/embeddings.ts' });
+export default definePackageConfig({
+  index: 'src/index.ts',
+  embeddings: 'src/embeddings.ts',
+  transformers: 'src/transformers.ts',
+});

@@ -122,6 +122,8 @@ export async function serveFiles(files: Record<string, ServedFile>): Promise<Fil
     res.end(req.method === 'HEAD' ? undefined : body);
     return log(200, body.length);
   });
+  // Long keep-alive: a busy test machine can idle a client past Node's 5 s default mid-run.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -366,15 +366,19 @@ async function openUrl(
   const href = String(url);
   const get = async (offset: number, length: number) => {
     checkAbort(signal);
-    let res: Response;
-    try {
-      res = await fetchFn(href, {
-        headers: { ...headers, Range: `bytes=${offset}-${offset + length - 1}` },
-        ...(signal ? { signal } : {}),
-      });
-    } catch (cause) {
-      if (signal?.aborted) throw new AbortError({ operation: 'loadSpanIndex', cause });
-      throw new NetworkError({ method: 'GET', url: href, cause });
+    let res: Response | undefined;
+    // Range GETs are idempotent: retry a dropped connection (e.g. a keep-alive socket the server
+    // closed as we reused it) a couple of times before giving up.
+    for (let attempt = 0; !res; attempt++) {
+      try {
+        res = await fetchFn(href, {
+          headers: { ...headers, Range: `bytes=${offset}-${offset + length - 1}` },
+          ...(signal ? { signal } : {}),
+        });
+      } catch (cause) {
+        if (signal?.aborted) throw new AbortError({ operation: 'loadSpanIndex', cause });
+        if (attempt >= 2) throw new NetworkError({ method: 'GET', url: href, cause });
+      }
     }
     if (!res.ok) {
       throw new HttpError({
