@@ -1,12 +1,21 @@
-import { keccak_256 } from '@noble/hashes/sha3';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
-import { canonicalJson } from './canonicalJson.js';
+import { canonicalJson, isValidationError, keccak256 } from '@openledger/core';
 import { AttributionRecordError } from './errors.js';
 import { type AttributionRecord, AttributionRecordSchema } from './schema.js';
 
 /** keccak256 of the RFC 8785 canonical JSON of any JSON value, as 0x-hex. */
 export function hashCanonical(value: unknown): `0x${string}` {
-  return `0x${bytesToHex(keccak_256(utf8ToBytes(canonicalJson(value))))}`;
+  let json: string;
+  try {
+    json = canonicalJson(value);
+  } catch (cause) {
+    if (!isValidationError(cause)) throw cause;
+    throw new AttributionRecordError(
+      'NOT_CANONICALIZABLE',
+      'The value cannot be written as canonical JSON.',
+      { cause },
+    );
+  }
+  return keccak256(new TextEncoder().encode(json));
 }
 
 /**
@@ -26,6 +35,6 @@ export function hashAttributionRecord(record: AttributionRecord): `0x${string}` 
       details: `${issue.path.join('.') || '(root)'}: ${issue.message}`,
     });
   }
-  // Hash what the caller passed (not zod's copy) so unknown keys cannot be silently dropped.
+  // The schema is strict, so hashing the caller's object cannot include fields zod would drop.
   return hashCanonical(record);
 }

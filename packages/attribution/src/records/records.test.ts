@@ -1,12 +1,14 @@
 import { secp256k1 } from '@noble/curves/secp256k1';
 import { bytesToHex } from '@noble/hashes/utils';
+import { canonicalJson, verifyMerkleProof } from '@openledger/core';
+import { SimpleMerkleTree } from '@openzeppelin/merkle-tree';
 import { verifyTypedData, Wallet } from 'ethers';
 import fc from 'fast-check';
 import { hashTypedData } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, expectTypeOf, test } from 'vitest';
 import type { AttributionResult } from '../span/types.js';
-import { canonicalJson } from './canonicalJson.js';
+import { commitAttributionRecords } from './commitAttributionRecords.js';
 import { type AttributionSource, createAttributionRecord } from './createAttributionRecord.js';
 import {
   ATTRIBUTION_RECORD_TYPES,
@@ -15,7 +17,7 @@ import {
   attributionTypedMessage,
 } from './eip712.js';
 import { AttributionRecordError } from './errors.js';
-import { hashAttributionRecord } from './hashAttributionRecord.js';
+import { hashAttributionRecord, hashCanonical } from './hashAttributionRecord.js';
 import type { AttributionRecord } from './schema.js';
 import { signAttributionRecord } from './signAttributionRecord.js';
 import { recoverAttributionRecordSigner, verifyAttributionRecord } from './verifyAttributionRecord.js';
@@ -159,9 +161,9 @@ describe('canonical hashing', () => {
     expect(canonicalJson([1e21, 1e-7, -0, 0.1, 1 / 3, Number.MIN_VALUE])).toBe(
       '[1e+21,1e-7,0,0.1,0.3333333333333333,5e-324]',
     );
-    expect(() => canonicalJson({ a: Number.NaN })).toThrow(AttributionRecordError);
-    expect(() => canonicalJson({ a: 1n })).toThrow(AttributionRecordError);
-    expect(() => canonicalJson('\ud800')).toThrow(AttributionRecordError);
+    expect(() => hashCanonical({ a: Number.NaN })).toThrow(AttributionRecordError);
+    expect(() => hashCanonical({ a: 1n })).toThrow(AttributionRecordError);
+    expect(() => hashCanonical('\ud800')).toThrow(AttributionRecordError);
   });
 
   test('the record hash is independent of key order', () => {
@@ -306,4 +308,25 @@ describe('EIP-712 signatures', () => {
 
 test('a span AttributionResult is accepted as a record source', () => {
   expectTypeOf<AttributionResult>().toExtend<AttributionSource>();
+});
+
+describe('commitAttributionRecords', () => {
+  test('one root covers many records; proofs verify with core and match OpenZeppelin merkle-tree', () => {
+    const records = Array.from({ length: 7 }, (_, i) => ({ ...sampleRecord(), inferenceId: `inf_${i}` }));
+    const batch = commitAttributionRecords(records);
+    expect(new Set(batch.hashes).size).toBe(7);
+    batch.hashes.forEach((h, i) => {
+      expect(h).toBe(hashAttributionRecord(records[i]!));
+      expect(verifyMerkleProof({ root: batch.root, leaf: h, proof: batch.proof(i) })).toBe(true);
+    });
+    // OpenZeppelin's own SimpleMerkleTree over the same record hashes gives the same root and proofs.
+    const oz = SimpleMerkleTree.of(batch.hashes);
+    expect(batch.root).toBe(oz.root);
+    expect(batch.proof(5)).toEqual(oz.getProof(5));
+    const tampered = { ...records[3]!, modelId: 'x' };
+    expect(
+      verifyMerkleProof({ root: batch.root, leaf: hashAttributionRecord(tampered), proof: batch.proof(3) }),
+    ).toBe(false);
+    expect(() => commitAttributionRecords([])).toThrow(AttributionRecordError);
+  });
 });
