@@ -5,6 +5,9 @@ import { hexToBytes, isHex, toBytes } from '../hash/hex.js';
  * ABI types this encoder handles: the static elementary types (`address`, `bool`,
  * `uint<N>`, `int<N>`, `bytes<N>`) and the dynamic `bytes` and `string` — what Merkle leaves
  * and signed payloads use. Arrays and tuples are not supported (use viem for those).
+ * @example
+ * import type { AbiParameterType } from '@openledger/core';
+ * const leaf: AbiParameterType[] = ['address', 'uint256'];
  */
 export type AbiParameterType = string;
 

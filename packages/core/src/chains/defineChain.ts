@@ -1,6 +1,11 @@
 import { ValidationError } from '../errors/errors.js';
 
-/** The native currency of a chain. */
+/**
+ * The native currency of a chain.
+ * @example
+ * import type { NativeCurrency } from '@openledger/core';
+ * const open: NativeCurrency = { name: 'OpenLedger', symbol: 'OPEN', decimals: 18 };
+ */
 export interface NativeCurrency {
   name: string;
   symbol: string;
@@ -10,6 +15,10 @@ export interface NativeCurrency {
 /**
  * A chain description, shaped like viem's `Chain` so it can be passed to viem (or read
  * by anything else) unchanged.
+ * @example
+ * import type { Chain } from '@openledger/core';
+ * import { openledger } from '@openledger/core';
+ * const chain: Chain = openledger;
  */
 export interface Chain {
   id: number;

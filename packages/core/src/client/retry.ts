@@ -1,4 +1,9 @@
-/** Retry policy of a client, every field resolved. */
+/**
+ * Retry policy of a client, every field resolved.
+ * @example
+ * import type { RetryPolicy } from '@openledger/core';
+ * const policy: RetryPolicy = { limit: 2, baseDelay: 300, maxDelay: 10_000, maxRetryAfter: 60_000, statusCodes: [429, 503] };
+ */
 export interface RetryPolicy {
   /** Retries after the first attempt (0 disables retrying). */
   limit: number;
@@ -12,7 +17,13 @@ export interface RetryPolicy {
   statusCodes: readonly number[];
 }
 
-/** Retry settings a caller may pass: a number (the limit), `false` (no retries), or fields. */
+/**
+ * Retry settings a caller may pass: a number (the limit), `false` (no retries), or fields.
+ * @example
+ * import { createClient, type RetryOptions } from '@openledger/core';
+ * const retry: RetryOptions = { limit: 4, baseDelay: 500, maxRetryAfter: 30_000 };
+ * createClient({ baseUrl: 'http://127.0.0.1:8787', retry });
+ */
 export type RetryOptions = number | false | Partial<RetryPolicy>;
 
 export const DEFAULT_RETRY: RetryPolicy = {

@@ -4,6 +4,10 @@ import type { RetryOptions } from './retry.js';
 /**
  * Anything with zod's `safeParse` — a zod 4 schema in practice. Core only calls
  * `safeParse`, so it never imports zod at runtime.
+ * @example
+ * import type { ResponseSchema } from '@openledger/core';
+ * import { z } from 'zod';
+ * const schema: ResponseSchema<{ id: string }> = z.object({ id: z.string() });
  */
 export interface ResponseSchema<T> {
   safeParse(data: unknown):
@@ -16,7 +20,12 @@ export interface ResponseSchema<T> {
       };
 }
 
-/** Progress of an upload or download. `totalBytes` is 0 when the size is unknown. */
+/**
+ * Progress of an upload or download. `totalBytes` is 0 when the size is unknown.
+ * @example
+ * import type { ProgressEvent } from '@openledger/core';
+ * const show = (p: ProgressEvent) => console.log(`${Math.round(p.percent * 100)}% of ${p.totalBytes} bytes`);
+ */
 export interface ProgressEvent {
   /** 0..1; reaches 1 only when the transfer is complete. */
   percent: number;
@@ -24,21 +33,39 @@ export interface ProgressEvent {
   totalBytes: number;
 }
 
-/** State given to `beforeRequest` hooks; return a `Request` to send that instead. */
+/**
+ * State given to `beforeRequest` hooks; return a `Request` to send that instead.
+ * @example
+ * import { createClient, type BeforeRequestState } from '@openledger/core';
+ * const trace = ({ request }: BeforeRequestState) => void request.headers.set('x-trace-id', crypto.randomUUID());
+ * createClient({ baseUrl: 'http://127.0.0.1:8787', hooks: { beforeRequest: [trace] } });
+ */
 export interface BeforeRequestState {
   request: Request;
   /** 1 for the first attempt, 2 for the first retry, … */
   attempt: number;
 }
 
-/** State given to `afterResponse` hooks. Do not consume `response.body` (clone it instead). */
+/**
+ * State given to `afterResponse` hooks. Do not consume `response.body` (clone it instead).
+ * @example
+ * import { createClient, type AfterResponseState } from '@openledger/core';
+ * const log = ({ response, attempt }: AfterResponseState) => console.log(attempt, response.status);
+ * createClient({ baseUrl: 'http://127.0.0.1:8787', hooks: { afterResponse: [log] } });
+ */
 export interface AfterResponseState {
   request: Request;
   response: Response;
   attempt: number;
 }
 
-/** State given to `beforeRetry` hooks, after a failed attempt and before the wait. */
+/**
+ * State given to `beforeRetry` hooks, after a failed attempt and before the wait.
+ * @example
+ * import { createClient, type BeforeRetryState } from '@openledger/core';
+ * const warn = ({ error, attempt, delay }: BeforeRetryState) => console.warn(`retry ${attempt} in ${delay} ms`, error.shortMessage);
+ * createClient({ baseUrl: 'http://127.0.0.1:8787', hooks: { beforeRetry: [warn] } });
+ */
 export interface BeforeRetryState {
   /** The error the failed attempt raised. */
   error: OpenLedgerError;
@@ -50,7 +77,13 @@ export interface BeforeRetryState {
   url: string;
 }
 
-/** Lifecycle hooks. Each receives one state object; errors they throw propagate unchanged. */
+/**
+ * Lifecycle hooks. Each receives one state object; errors they throw propagate unchanged.
+ * @example
+ * import { createClient, type ClientHooks } from '@openledger/core';
+ * const hooks: ClientHooks = { afterResponse: [({ response }) => console.log(response.status)] };
+ * createClient({ baseUrl: 'http://127.0.0.1:8787', hooks });
+ */
 export interface ClientHooks {
   // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only edits headers returns nothing.
   beforeRequest?: Array<(state: BeforeRequestState) => Request | void | Promise<Request | void>>;
@@ -58,7 +91,13 @@ export interface ClientHooks {
   beforeRetry?: Array<(state: BeforeRetryState) => void | Promise<void>>;
 }
 
-/** Parameters of {@link createClient}. */
+/**
+ * Parameters of {@link createClient}.
+ * @example
+ * import { createClient, type CreateClientParameters } from '@openledger/core';
+ * const config: CreateClientParameters = { baseUrl: 'http://127.0.0.1:8787', timeout: 10_000, retry: 3 };
+ * const client = createClient(config);
+ */
 export interface CreateClientParameters {
   /** Base URL of the OpenLedger API, e.g. `https://api.openledger.xyz` (paths add `/v1/...`). */
   baseUrl: string;
@@ -78,7 +117,12 @@ export interface CreateClientParameters {
   maxResponseBytes?: number;
 }
 
-/** Query values; arrays repeat the key, `undefined`/`null` entries are dropped. */
+/**
+ * Query values; arrays repeat the key, `undefined`/`null` entries are dropped.
+ * @example
+ * import type { QueryValue } from '@openledger/core';
+ * const query: Record<string, QueryValue | QueryValue[]> = { limit: 20, tag: ['a', 'b'], cursor: undefined };
+ */
 export type QueryValue = string | number | boolean | bigint | null | undefined;
 
 interface BaseRequestParameters {
@@ -109,20 +153,43 @@ interface BaseRequestParameters {
   maxResponseBytes?: number;
 }
 
-/** Parameters of `client.request` for a JSON response validated by `schema`. */
+/**
+ * Parameters of `client.request` for a JSON response validated by `schema`.
+ * @example
+ * import { createClient, type RequestParameters } from '@openledger/core';
+ * import { z } from 'zod';
+ * const Item = z.object({ id: z.string() });
+ * const params: RequestParameters<z.infer<typeof Item>> = { method: 'POST', path: '/v1/items', json: { name: 'x' }, idempotencyKey: true, schema: Item };
+ * await createClient({ baseUrl: 'http://127.0.0.1:8787' }).request(params);
+ */
 export interface RequestParameters<T> extends BaseRequestParameters {
   /** zod schema the parsed JSON must match; a mismatch raises `ValidationError`. */
   schema: ResponseSchema<T>;
   responseType?: 'json';
 }
 
-/** Parameters of `client.request` for a raw response body. */
+/**
+ * Parameters of `client.request` for a raw response body.
+ * @example
+ * import { createClient } from '@openledger/core';
+ * const client = createClient({ baseUrl: 'http://127.0.0.1:8787' });
+ * const bytes = await client.request({ path: '/v1/files/abc', responseType: 'bytes' });
+ */
 export interface RawRequestParameters<R extends 'bytes' | 'text'> extends BaseRequestParameters {
   responseType: R;
   schema?: undefined;
 }
 
-/** The client: configuration plus `request`. Feature packages call actions as `action(client, params)`. */
+/**
+ * The client: configuration plus `request`. Feature packages call actions as `action(client, params)`.
+ * @example
+ * import type { OpenLedgerClient } from '@openledger/core';
+ * import { z } from 'zod';
+ * // A feature-package action: a plain function of the client.
+ * export async function getThing(client: OpenLedgerClient, { id }: { id: string }) {
+ *   return client.request({ path: `/v1/things/${encodeURIComponent(id)}`, schema: z.object({ id: z.string() }) });
+ * }
+ */
 export interface OpenLedgerClient {
   /** The base URL, without a trailing slash. */
   readonly baseUrl: string;

@@ -1,6 +1,12 @@
 import { redactSecrets } from './redact.js';
 
-/** Parameters every {@link OpenLedgerError} accepts. */
+/**
+ * Parameters every {@link OpenLedgerError} accepts.
+ * @example
+ * import { OpenLedgerError, type OpenLedgerErrorParameters } from '@openledger/core';
+ * const params: OpenLedgerErrorParameters = { details: 'disk full', docsPath: '/core/errors' };
+ * throw new OpenLedgerError('Could not save.', params);
+ */
 export interface OpenLedgerErrorParameters {
   /** The underlying error, kept for `walk()` and debugging. */
   cause?: unknown;
@@ -14,7 +20,13 @@ export interface OpenLedgerErrorParameters {
   secrets?: readonly string[];
 }
 
-/** Base URL the `docsPath` of every error is relative to. */
+/**
+ * Base URL the `docsPath` of every error is relative to.
+ * @example
+ * import { DOCS_BASE_URL, OpenLedgerError } from '@openledger/core';
+ * declare const err: OpenLedgerError;
+ * if (err.docsPath) console.log(`${DOCS_BASE_URL}${err.docsPath}`);
+ */
 export const DOCS_BASE_URL = 'https://docs.openledger.xyz/sdk';
 
 /**

@@ -1,6 +1,12 @@
 import { OpenLedgerError, type OpenLedgerErrorParameters } from './base.js';
 
-/** Parameters of {@link HttpError}. */
+/**
+ * Parameters of {@link HttpError}.
+ * @example
+ * import { HttpError, type HttpErrorParameters } from '@openledger/core';
+ * const params: HttpErrorParameters = { status: 404, method: 'GET', url: 'http://127.0.0.1:8787/v1/x' };
+ * const err = new HttpError(params); // err.code === 'NOT_FOUND'
+ */
 export interface HttpErrorParameters extends OpenLedgerErrorParameters {
   status: number;
   method: string;
@@ -13,7 +19,14 @@ export interface HttpErrorParameters extends OpenLedgerErrorParameters {
   retryAfter?: number | undefined;
 }
 
-/** Stable codes of {@link HttpError}, one per status family the API uses. */
+/**
+ * Stable codes of {@link HttpError}, one per status family the API uses.
+ * @example
+ * import { isHttpError, type HttpErrorCode } from '@openledger/core';
+ * declare const e: unknown;
+ * const retryLater: HttpErrorCode[] = ['RATE_LIMITED', 'SERVER_ERROR'];
+ * if (isHttpError(e) && retryLater.includes(e.code)) console.log('later');
+ */
 export type HttpErrorCode =
   | 'BAD_REQUEST'
   | 'UNAUTHORIZED'
@@ -141,7 +154,12 @@ export class NetworkError extends OpenLedgerError {
   }
 }
 
-/** One problem found by a {@link ValidationError}. */
+/**
+ * One problem found by a {@link ValidationError}.
+ * @example
+ * import type { ValidationIssue } from '@openledger/core';
+ * const issue: ValidationIssue = { path: ['items', 3, 'id'], message: 'expected a string', code: 'invalid_type' };
+ */
 export interface ValidationIssue {
   /** Where the problem is, e.g. `['items', 3, 'id']`. */
   path: ReadonlyArray<string | number>;

@@ -33,7 +33,12 @@ export function redactSecrets(text: string, extraSecrets: readonly string[] = []
   return out;
 }
 
-/** Header names whose values are never shown. */
+/**
+ * Header names whose values are never shown.
+ * @example
+ * import { SECRET_HEADERS } from '@openledger/core';
+ * SECRET_HEADERS.has('authorization'); // true
+ */
 export const SECRET_HEADERS: ReadonlySet<string> = new Set([
   'authorization',
   'proxy-authorization',

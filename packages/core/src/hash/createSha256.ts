@@ -1,7 +1,13 @@
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2';
 import { type BytesLike, bytesToHex, type Hex, toBytes } from './hex.js';
 
-/** An incremental SHA-256: feed chunks with `update`, read the hash once with `digest`. */
+/**
+ * An incremental SHA-256: feed chunks with `update`, read the hash once with `digest`.
+ * @example
+ * import { createSha256, type Sha256Hasher } from '@openledger/core';
+ * const h: Sha256Hasher = createSha256().update('a').update('b');
+ * h.digest();
+ */
 export interface Sha256Hasher {
   update(chunk: BytesLike): Sha256Hasher;
   digest(): Hex;

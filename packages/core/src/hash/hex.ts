@@ -1,9 +1,20 @@
 import { ValidationError } from '../errors/errors.js';
 
-/** A `0x`-prefixed hex string. */
+/**
+ * A `0x`-prefixed hex string.
+ * @example
+ * import type { Hex } from '@openledger/core';
+ * const root: Hex = '0x01ff';
+ */
 export type Hex = `0x${string}`;
 
-/** Bytes-like input the hash functions accept: UTF-8 text, bytes, or an ArrayBuffer. */
+/**
+ * Bytes-like input the hash functions accept: UTF-8 text, bytes, or an ArrayBuffer.
+ * @example
+ * import { keccak256, type BytesLike } from '@openledger/core';
+ * const inputs: BytesLike[] = ['text', new Uint8Array([1, 2]), new ArrayBuffer(4)];
+ * inputs.map((x) => keccak256(x));
+ */
 export type BytesLike = string | Uint8Array | ArrayBuffer;
 
 const HEX_CHARS = '0123456789abcdef';

@@ -3,7 +3,13 @@ import { bytesToHex, type Hex } from '../hash/hex.js';
 import { compareBytes, hashPair, leafOf } from './internal.js';
 import type { MerkleTree } from './types.js';
 
-/** Options of {@link createMerkleTree}. */
+/**
+ * Options of {@link createMerkleTree}.
+ * @example
+ * import { createMerkleTree, type CreateMerkleTreeOptions } from '@openledger/core';
+ * const options: CreateMerkleTreeOptions = { leafEncoding: ['bytes32'], sortLeaves: true };
+ * createMerkleTree([[`0x${'ab'.repeat(32)}`]], { leafEncoding: ['bytes32'] });
+ */
 export interface CreateMerkleTreeOptions {
   /**
    * ABI types of each leaf, e.g. `['address', 'uint256']`: leaves are then arrays of values,

@@ -2,7 +2,13 @@ import { ValidationError } from '../errors/errors.js';
 import type { Hex } from '../hash/hex.js';
 import { hashPair, leafOf, node32 } from './internal.js';
 
-/** Parameters of {@link verifyMerkleMultiProof}. */
+/**
+ * Parameters of {@link verifyMerkleMultiProof}.
+ * @example
+ * import { verifyMerkleMultiProof, type VerifyMerkleMultiProofParameters } from '@openledger/core';
+ * declare const params: VerifyMerkleMultiProofParameters;
+ * verifyMerkleMultiProof(params);
+ */
 export interface VerifyMerkleMultiProofParameters {
   root: Hex | Uint8Array;
   /** Leaves in the order `getMerkleMultiProof` returned them: values (with `leafEncoding`) or raw hashes. */

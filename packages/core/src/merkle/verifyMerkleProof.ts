@@ -1,7 +1,13 @@
 import type { Hex } from '../hash/hex.js';
 import { hashPair, leafOf, node32 } from './internal.js';
 
-/** Parameters of {@link verifyMerkleProof}. */
+/**
+ * Parameters of {@link verifyMerkleProof}.
+ * @example
+ * import { verifyMerkleProof, type VerifyMerkleProofParameters } from '@openledger/core';
+ * declare const params: VerifyMerkleProofParameters;
+ * verifyMerkleProof(params);
+ */
 export interface VerifyMerkleProofParameters {
   root: Hex | Uint8Array;
   /** The leaf's values (with `leafEncoding`) or its raw 32-byte hash (without). */

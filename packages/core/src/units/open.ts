@@ -1,7 +1,12 @@
 import { formatUnits } from './formatUnits.js';
 import { type ParseUnitsOptions, parseUnits } from './parseUnits.js';
 
-/** Decimals of OPEN (and gOPEN): 18. */
+/**
+ * Decimals of OPEN (and gOPEN): 18.
+ * @example
+ * import { OPEN_DECIMALS, parseUnits } from '@openledger/core';
+ * parseUnits('1', OPEN_DECIMALS); // 10n ** 18n
+ */
 export const OPEN_DECIMALS = 18;
 
 /**

@@ -1,6 +1,12 @@
 import { ValidationError } from '../errors/errors.js';
 
-/** Options of {@link parseUnits} and `parseOpen`. */
+/**
+ * Options of {@link parseUnits} and `parseOpen`.
+ * @example
+ * import { parseOpen, type ParseUnitsOptions } from '@openledger/core';
+ * const signed: ParseUnitsOptions = { allowNegative: true };
+ * parseOpen('-1.5', signed);
+ */
 export interface ParseUnitsOptions {
   /** Accept a leading `-`. Default false: amounts are usually never negative. */
   allowNegative?: boolean;
