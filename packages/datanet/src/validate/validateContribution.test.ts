@@ -483,6 +483,26 @@ describe('progress, abort and misuse', () => {
     });
   });
 
+  test('an abort while the stream is stalled cancels the stream and rejects with AbortError', async () => {
+    let cancelled = false;
+    let pulls = 0;
+    const stalled = new ReadableStream<Uint8Array>({
+      pull(c) {
+        // One chunk, then never another: only the abort can end this.
+        if (pulls++ === 0) c.enqueue(enc.encode(mobyDickChapter(1).slice(0, 5000)));
+        return new Promise(() => {});
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const ctl = new AbortController();
+    const run = validateContribution(textSpec, stalled, { signal: ctl.signal });
+    setTimeout(() => ctl.abort(), 20);
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(cancelled).toBe(true);
+  });
+
   test('throws typed errors for an incomplete spec and an unsupported input', async () => {
     await expect(
       validateContribution({ id: 'x', name: '', kind: 'text', owner } as never, new Uint8Array(1), {}),
