@@ -101,6 +101,7 @@ export {
   type PublishRewardEpochParameters,
   type PublishRewardEpochReturnType,
   publishRewardEpoch,
+  REWARD_LEAF_ENCODING,
   type RewardClaim,
 } from './rewards/publishRewardEpoch.js';
 export type { ChannelState, Hex, Voucher } from './types.js';

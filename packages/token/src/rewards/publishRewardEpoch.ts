@@ -1,11 +1,13 @@
-import { ValidationError } from '@openledger/core';
+import { createMerkleTree, getMerkleProof, ValidationError } from '@openledger/core';
 import { getAddress, type Signer, ZeroAddress } from 'ethers';
 import { openTokenAbi } from '../generated/OpenToken.generated.js';
 import { rewardDistributorAbi } from '../generated/RewardDistributor.generated.js';
 import { toSeconds } from '../internal/chain.js';
 import { contract, send } from '../internal/ethers.js';
 import type { Hex } from '../types.js';
-import { buildRewardTree } from './merkle.js';
+
+/** ABI types of a reward leaf: (index, account, amount). */
+export const REWARD_LEAF_ENCODING = ['uint256', 'address', 'uint256'] as const;
 
 /** One contributor's payout in wei (e.g. from attribution's `splitReward`). */
 export interface Payout {
@@ -82,7 +84,12 @@ export async function publishRewardEpoch(
     .map(([account, amount], index) => ({ index, account, amount }));
   if (leaves.length === 0) throw new ValidationError('publishRewardEpoch: no positive payouts.');
   const total = leaves.reduce((s, l) => s + l.amount, 0n);
-  const { root, proofs } = buildRewardTree(leaves);
+  // Leaves (index, account, amount) in OpenZeppelin StandardMerkleTree encoding, as the contract checks them.
+  const tree = createMerkleTree(
+    leaves.map((l) => [BigInt(l.index), l.account, l.amount] as const),
+    { leafEncoding: REWARD_LEAF_ENCODING },
+  );
+  const root = tree.root as Hex;
   const token = params.token ?? ZeroAddress;
   const distributor = contract(params.contract, rewardDistributorAbi, signer);
   if (token !== ZeroAddress) {
@@ -117,7 +124,7 @@ export async function publishRewardEpoch(
       index: l.index,
       account: l.account,
       amount: l.amount,
-      proof: proofs[i]!,
+      proof: getMerkleProof(tree, i) as Hex[],
     });
   });
   return { epochId, root, total, claims, hash: receipt.hash as Hex };
