@@ -75,6 +75,14 @@ function pngBytes(): Uint8Array {
   return new Uint8Array(PNG.sync.write(png));
 }
 
+function fileNameOf(ch: Chapter, i: number): string {
+  const slug = ch.title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return `${slug || `chapter-${i + 1}`}.txt`;
+}
+
 /** A few instruction records per chapter: summarise / continue the passage. */
 function instructionRows(chapter: Chapter, n: number): string {
   const paragraphs = chapter.text
@@ -93,7 +101,11 @@ function instructionRows(chapter: Chapter, n: number): string {
   return `${rows.join('\n')}\n`;
 }
 
-export async function runDatanets(devnet: Devnet, people: Participant[]): Promise<DatanetOutcome> {
+export async function runDatanets(
+  devnet: Devnet,
+  people: Participant[],
+  clock: { advance(ms: number): void },
+): Promise<DatanetOutcome> {
   const [owner, alice, bob, carol, dave] = people as [Participant, ...Participant[]] as Participant[];
   const chapters = loadMobyDick().filter((c) => c.text.length > 3_000 && c.text.length < 60_000);
 
@@ -149,7 +161,7 @@ export async function runDatanets(devnet: Devnet, people: Participant[]): Promis
   const rejectedAtEntry: DatanetOutcome['rejectedAtEntry'] = [];
 
   const submit = async (who: Participant, datanetId: string, name: string, body: string | Uint8Array) => {
-    const file = new File([body], name);
+    const file = new File([body as BlobPart], name);
     const r = await submitContribution(who.client, { datanetId, file, skipValidation: true });
     if (!r.submitted) throw new Error('unreachable: skipValidation always uploads');
     const c = r.contribution;
@@ -240,6 +252,8 @@ export async function runDatanets(devnet: Devnet, people: Participant[]): Promis
     `anyone can prove "${sample.fileName}" is in v${version.version} (${proof.proof.length}-step Merkle proof verified locally)`,
   );
 
+  // The leaderboard counts decisions made before the current hourly refresh: let an hour pass.
+  clock.advance(3_600_000);
   const leaderboard = await getLeaderboard(alice!.client, { datanetId: textDatanetId });
   info('leaderboard (acceptance with a Bayesian prior, consistency, quality):');
   const nameOf = (addr: string) =>
