@@ -203,6 +203,7 @@ describe('errors are typed and carry the server error', () => {
       error: { code: `e${status}`, message: `e${status} happened`, details: { hit: 1 } },
     });
     expect(e.details).toBe(`e${status} happened`);
+    expect(e.serverCode).toBe(`e${status}`);
     expect(hits).toHaveLength(1);
   });
 

@@ -90,6 +90,8 @@ export class HttpError extends OpenLedgerError {
   readonly requestId: string | undefined;
   readonly body: unknown;
   readonly retryAfter: number | undefined;
+  /** The server's own error code (`body.error.code` in the OpenLedger API), e.g. `quota_exceeded`. */
+  readonly serverCode: string | undefined;
 
   constructor(params: HttpErrorParameters) {
     const serverMessage = extractServerMessage(params.body);
@@ -109,6 +111,8 @@ export class HttpError extends OpenLedgerError {
     this.requestId = params.requestId;
     this.body = params.body;
     this.retryAfter = params.retryAfter;
+    const inner = (params.body as { error?: { code?: unknown } } | null | undefined)?.error;
+    this.serverCode = typeof inner?.code === 'string' ? inner.code : undefined;
   }
 }
 
