@@ -71,7 +71,8 @@ function client(extra: Partial<CreateClientParameters> = {}) {
     baseUrl,
     apiKey: API_KEY,
     retry: { limit: 2, baseDelay: 5, maxDelay: 20 },
-    timeout: 2_000,
+    // Generous: CI machines can be slow; tests about timeouts set their own.
+    timeout: 10_000,
     ...extra,
   });
 }
