@@ -76,7 +76,14 @@ console.log(
     ours: { gflops: Math.round(ours * 100) / 100, seconds_32_layers: Math.round(seconds32 * 100) / 100 },
     reference: { name: 'onnxruntime-node MatMul, 1 thread', gflops: Math.round(ref * 100) / 100 },
     ratio: Math.round((ours / ref) * 1000) / 1000,
-    input: { m: M, r: R, n: N, layers: 32, modules: ['q_proj', 'v_proj'], source: 'seeded uniform random factors' },
+    input: {
+      m: M,
+      r: R,
+      n: N,
+      layers: 32,
+      modules: ['q_proj', 'v_proj'],
+      source: 'seeded uniform random factors',
+    },
     node: process.version,
   }),
 );

@@ -10,7 +10,9 @@ export function matmulModel(m: number, k: number, n: number): Uint8Array {
       type: onnx.TypeProto.create({
         tensorType: onnx.TypeProto.Tensor.create({
           elemType: onnx.TensorProto.DataType.FLOAT,
-          shape: onnx.TensorShapeProto.create({ dim: dims.map((d) => onnx.TensorShapeProto.Dimension.create({ dimValue: d })) }),
+          shape: onnx.TensorShapeProto.create({
+            dim: dims.map((d) => onnx.TensorShapeProto.Dimension.create({ dimValue: d })),
+          }),
         }),
       }),
     });
@@ -21,6 +23,10 @@ export function matmulModel(m: number, k: number, n: number): Uint8Array {
     output: [vi('Y', [m, n])],
   });
   return onnx.ModelProto.encode(
-    onnx.ModelProto.create({ irVersion: 8, opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 17 })], graph }),
+    onnx.ModelProto.create({
+      irVersion: 8,
+      opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 17 })],
+      graph,
+    }),
   ).finish();
 }

@@ -88,7 +88,7 @@ export class AdapterError extends OpenLedgerError {
  * import { isSafetensorsError } from '@openledger/lora';
  * isSafetensorsError(new Error('x')); // false
  */
-export const isSafetensorsError = errorGuard<SafetensorsError>('SafetensorsError');
+export const isSafetensorsError = /* @__PURE__ */ errorGuard<SafetensorsError>('SafetensorsError');
 
 /**
  * True for an {@link AdapterError}, across duplicate installs.
@@ -97,4 +97,4 @@ export const isSafetensorsError = errorGuard<SafetensorsError>('SafetensorsError
  * import { isAdapterError } from '@openledger/lora';
  * isAdapterError(new Error('x')); // false
  */
-export const isAdapterError = errorGuard<AdapterError>('AdapterError');
+export const isAdapterError = /* @__PURE__ */ errorGuard<AdapterError>('AdapterError');

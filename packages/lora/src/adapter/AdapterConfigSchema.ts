@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * PEFT's `adapter_config.json` for LoRA. Known fields are validated with PEFT's defaults;
@@ -9,7 +9,7 @@ import { z } from 'zod';
  * const config = AdapterConfigSchema.parse({ r: 16, lora_alpha: 32, target_modules: ['q_proj', 'v_proj'] });
  * config.use_rslora; // false
  */
-export const AdapterConfigSchema = z.looseObject({
+export const AdapterConfigSchema = /* @__PURE__ */ z.looseObject({
   peft_type: z.string().default('LORA'),
   r: z.number().int().positive().max(65536).default(8),
   lora_alpha: z.number().finite().default(8),

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
-const hex32 = z.string().regex(/^(0x)?[0-9a-f]{64}$/, 'expected 32 bytes of lowercase hex');
+const hex32 = /* @__PURE__ */ z.string().regex(/^(0x)?[0-9a-f]{64}$/, 'expected 32 bytes of lowercase hex');
 
 /**
  * Where an adapter came from: its id, the base model, the datanet versions it was trained
@@ -18,7 +18,7 @@ const hex32 = z.string().regex(/^(0x)?[0-9a-f]{64}$/, 'expected 32 bytes of lowe
  *   hyperparameters: { r: 16, lora_alpha: 32, epochs: 3 },
  * });
  */
-export const LineageManifestSchema = z.object({
+export const LineageManifestSchema = /* @__PURE__ */ z.object({
   schemaVersion: z.literal(1).default(1),
   adapterId: z.string().min(1).max(256),
   baseModel: z.object({

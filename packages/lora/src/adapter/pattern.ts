@@ -1,6 +1,6 @@
 import { AdapterError } from '../errors.js';
 
-const cache = new Map<string, RegExp>();
+const cache = /* @__PURE__ */ new Map<string, RegExp>();
 
 /**
  * PEFT's rule for `rank_pattern` / `alpha_pattern`: the first pattern key `k` (in config order)

@@ -54,21 +54,21 @@ export interface ComposeAdaptersOptions {
 /** What {@link composeAdapters} returns: a new adapter with lora_alpha = r (scaling 1). */
 export type ComposeAdaptersReturnType = LoraAdapter;
 
-const SVD_METHODS = new Set<ComposeMethod>([
+const SVD_METHODS = /* @__PURE__ */ new Set<ComposeMethod>([
   'svd',
   'ties_svd',
   'dare_linear_svd',
   'dare_ties_svd',
   'magnitude_prune_svd',
 ]);
-const LINEAR_METHODS = new Set<ComposeMethod>([
+const LINEAR_METHODS = /* @__PURE__ */ new Set<ComposeMethod>([
   'linear',
   'ties',
   'dare_linear',
   'dare_ties',
   'magnitude_prune',
 ]);
-const NEEDS_DENSITY = new Set<ComposeMethod>([
+const NEEDS_DENSITY = /* @__PURE__ */ new Set<ComposeMethod>([
   'ties',
   'ties_svd',
   'dare_linear',

@@ -1,13 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
-const DatanetRefSchema = z.object({
+const DatanetRefSchema = /* @__PURE__ */ z.object({
   datanetId: z.string().min(1).max(128),
   version: z.number().int().nonnegative(),
   /** Share of the training mix. */
   weight: z.number().positive().max(1e6).default(1),
 });
 
-const QuantizationSchema = z.object({
+const QuantizationSchema = /* @__PURE__ */ z.object({
   bits: z.union([z.literal(4), z.literal(8)]),
   /** 4-bit storage type (bitsandbytes): NormalFloat4 or FP4. */
   type: z.enum(['nf4', 'fp4']).default('nf4'),
@@ -31,7 +31,7 @@ const QuantizationSchema = z.object({
  * });
  * spec.r; // 8
  */
-export const FineTuneJobSpecSchema = z
+export const FineTuneJobSpecSchema = /* @__PURE__ */ z
   .object({
     baseModel: z.string().min(1).max(256),
     datanets: z.array(DatanetRefSchema).min(1).max(64),
@@ -80,7 +80,13 @@ export type FineTuneJobSpec = z.output<typeof FineTuneJobSpecSchema>;
 export type FineTuneJobSpecInput = z.input<typeof FineTuneJobSpecSchema>;
 
 /** Lifecycle states of a fine-tuning job. */
-export const FineTuneJobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+export const FineTuneJobStatusSchema = /* @__PURE__ */ z.enum([
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+]);
 /** A fine-tuning job's status. */
 export type FineTuneJobStatus = z.output<typeof FineTuneJobStatusSchema>;
 
@@ -91,7 +97,7 @@ export type FineTuneJobStatus = z.output<typeof FineTuneJobStatusSchema>;
  * import { FineTuneJobSchema } from '@openledger/lora';
  * FineTuneJobSchema.shape.status.options; // ['queued', 'running', ...]
  */
-export const FineTuneJobSchema = z.object({
+export const FineTuneJobSchema = /* @__PURE__ */ z.object({
   id: z.string(),
   status: FineTuneJobStatusSchema,
   spec: FineTuneJobSpecSchema,
@@ -122,7 +128,7 @@ export type FineTuneJob = z.output<typeof FineTuneJobSchema>;
  * import { FineTuneEventSchema } from '@openledger/lora';
  * FineTuneEventSchema.parse({ type: 'step', step: 1, totalSteps: 10, epoch: 0.1, loss: 2.3, learningRate: 2e-4 });
  */
-export const FineTuneEventSchema = z.discriminatedUnion('type', [
+export const FineTuneEventSchema = /* @__PURE__ */ z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), status: FineTuneJobStatusSchema }),
   z.object({
     type: z.literal('step'),

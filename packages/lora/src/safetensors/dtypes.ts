@@ -95,8 +95,8 @@ export function f16ToF32(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
-const f32buf = new Float32Array(1);
-const u32buf = new Uint32Array(f32buf.buffer);
+const f32buf = /* @__PURE__ */ new Float32Array(1);
+const u32buf = /* @__PURE__ */ new Uint32Array(f32buf.buffer);
 
 /** Encode a number as IEEE 754 half precision (round to nearest even). */
 export function f32ToF16(value: number): number {
