@@ -10,15 +10,29 @@ export const PREAMBLE_BYTES = 32;
 export const MAX_HEADER_BYTES = 1 << 20;
 export const ALIGN = 8;
 
-const section = z.object({
-  offset: z.number().int().nonnegative(),
-  length: z.number().int().nonnegative(),
-  crc32: z.number().int().min(0).max(0xffffffff),
-});
-export type Section = z.infer<typeof section>;
+/** A section's place in the file and its CRC-32. */
+export interface Section {
+  offset: number;
+  length: number;
+  crc32: number;
+}
 
-/** The JSON header after the preamble: counts and the section table. */
-export const HeaderSchema = z.object({
+// Schemas are built on first use: a top-level zod call would keep all of zod in every bundle
+// that touches this module, even those that never load an index.
+let schemas: ReturnType<typeof makeSchemas> | undefined;
+export const formatSchemas = (): ReturnType<typeof makeSchemas> => {
+  schemas ??= makeSchemas();
+  return schemas;
+};
+
+function makeSchemas() {
+  const section = z.object({
+    offset: z.number().int().nonnegative(),
+    length: z.number().int().nonnegative(),
+    crc32: z.number().int().min(0).max(0xffffffff),
+  });
+  /** The JSON header after the preamble: counts and the section table. */
+  const header = z.object({
   tokenizerId: z.string().max(1024),
   vocabSize: z.number().int().min(1).max(0xfffffffe),
   tokenWidth: z.union([z.literal(2), z.literal(4)]),
@@ -38,11 +52,14 @@ export const HeaderSchema = z.object({
       }),
     )
     .max(1 << 16),
-});
-export type Header = z.infer<typeof HeaderSchema>;
+  });
+  /** The documents section: ids and contributors in index order. */
+  const documents = z.object({ ids: z.array(z.string()), contributors: z.array(z.string()) });
+  return { header, documents };
+}
 
-/** The documents section: ids and contributors in index order. */
-export const DocumentsSchema = z.object({ ids: z.array(z.string()), contributors: z.array(z.string()) });
+/** The parsed JSON header. */
+export type Header = z.infer<ReturnType<typeof makeSchemas>['header']>;
 
 let crcTable: Int32Array | undefined;
 

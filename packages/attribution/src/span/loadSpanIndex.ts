@@ -3,10 +3,9 @@ import { SpanIndexFormatError, SpanIndexUsageError } from './errors.js';
 import {
   ALIGN,
   crc32,
-  DocumentsSchema,
   FORMAT_VERSION,
   type Header,
-  HeaderSchema,
+  formatSchemas,
   littleEndian,
   MAGIC,
   MAX_HEADER_BYTES,
@@ -260,7 +259,7 @@ function parseHeader(bytes: Uint8Array, pre: Uint8Array, size: number): Header {
   } catch (cause) {
     throw new SpanIndexFormatError('Index header is not valid JSON.', { cause });
   }
-  const parsed = HeaderSchema.safeParse(json);
+  const parsed = formatSchemas().header.safeParse(json);
   if (!parsed.success)
     throw new SpanIndexFormatError('Index header does not match the format.', { cause: parsed.error });
   const h = parsed.data;
@@ -303,7 +302,7 @@ function assemble(
 ): SpanIndex {
   let docs: { ids: string[]; contributors: string[] };
   try {
-    const parsed = DocumentsSchema.safeParse(
+    const parsed = formatSchemas().documents.safeParse(
       JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(docBytes)),
     );
     if (!parsed.success) throw parsed.error;
