@@ -135,3 +135,38 @@ describe('solvers', () => {
     expect(() => cholesky(Float64Array.from([1, 2, 2, 1]), 2)).toThrow(/positive definite/);
   });
 });
+
+describe('WebAssembly SIMD kernel', () => {
+  test('is available in Node and equals the double-precision product within f32 rounding', async () => {
+    const { matmulNTSimd, simdAvailable } = await import('./matmulSimd.js');
+    expect(simdAvailable()).toBe(true);
+    fc.assert(
+      fc.property(
+        fc.record({
+          m: fc.integer({ min: 1, max: 11 }),
+          n: fc.integer({ min: 1, max: 150 }),
+          k: fc.integer({ min: 1, max: 2100 }),
+          seed: fc.integer(),
+        }),
+        ({ m, n, k, seed }) => {
+          const r = rand(seed);
+          const A = Float32Array.from({ length: m * k }, r);
+          const B = Float32Array.from({ length: n * k }, r);
+          const C0 = fill(m * n, r);
+          const C = Float64Array.from(C0);
+          expect(matmulNTSimd(m, n, k, A, B, C, -1.5, 2)).toBe(true);
+          const ref = naive(
+            m,
+            n,
+            k,
+            (i, p) => A[i * k + p]!,
+            (p, j) => B[j * k + p]!,
+          );
+          for (let i = 0; i < m * n; i++)
+            expect(Math.abs(C[i]! - (-1.5 * ref[i]! + 2 * C0[i]!))).toBeLessThan(1e-4 * Math.sqrt(k) + 1e-9);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});

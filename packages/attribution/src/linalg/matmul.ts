@@ -1,3 +1,5 @@
+import { matmulNTSimd } from './matmulSimd.js';
+
 /** A dense row-major typed-array matrix. */
 export type FloatArray = Float32Array | Float64Array;
 
@@ -22,6 +24,11 @@ export function matmulNT(
   alpha = 1,
   beta = 0,
 ): void {
+  // Float32 operands of real size go to the WebAssembly SIMD kernel (f32 accumulation, like
+  // any BLAS sgemm); Float64 stays here in double precision.
+  if (A instanceof Float32Array && B instanceof Float32Array && m * n * k >= 1 << 18 && m >= 4 && n >= 2) {
+    if (matmulNTSimd(m, n, k, A, B, C, alpha, beta)) return;
+  }
   if (beta === 0) C.fill(0, 0, m * n);
   else if (beta !== 1) for (let i = 0; i < m * n; i++) C[i]! *= beta;
   for (let k0 = 0; k0 < k; k0 += KC) {
