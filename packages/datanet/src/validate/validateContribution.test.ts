@@ -512,6 +512,9 @@ describe('progress, abort and misuse', () => {
     await expect(validateContribution(textSpec, 42 as never, {})).rejects.toMatchObject({
       name: 'ValidationError',
     });
+    await expect(validateContribution(textSpec, new Uint8Array(1), { chunkSize: 0 })).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
   });
 });
 

@@ -101,13 +101,13 @@ export async function validateContribution(
       { docsPath: '/datanet/validation' },
     );
   const s = spec;
+  const { signal, onProgress, decoders = [] } = context;
+  const maxIssues = context.maxIssues ?? 100;
+  const chunkSize = context.chunkSize ?? MERKLE_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > 2 ** 30)
     throw new ValidationError(`chunkSize must be an integer from 1 to 2^30, got ${chunkSize}.`, {
       docsPath: '/datanet/validation',
     });
-  const { signal, onProgress, decoders = [] } = context;
-  const maxIssues = context.maxIssues ?? 100;
-  const chunkSize = context.chunkSize ?? MERKLE_CHUNK_SIZE;
   const now = context.now ?? Date.now();
   if (signal?.aborted) throw abortError(signal);
 
