@@ -162,6 +162,9 @@ describe('1,000 submissions through a proxy that breaks 20% of requests', () => 
         datanetId: 'faults',
         file: files[i]!,
         spec,
+        // Local validation is covered elsewhere; this test is about the transport (the server
+        // still validates every file at entry).
+        skipValidation: true,
         chunkSize: 1024,
         maxAttempts: 20,
       }),

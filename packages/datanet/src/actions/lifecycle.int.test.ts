@@ -120,7 +120,7 @@ describe('datanet lifecycle against the devnet', () => {
       const r = await submitContribution(i < 4 ? alice : bob, {
         datanetId: 'moby',
         file,
-        chunkSize: 256,
+        chunkSize: 2048,
         onProgress: (p) => p.phase === 'uploading' && progress.push(p.bytes),
       });
       if (!r.submitted) throw new Error(`rejected: ${JSON.stringify(r.report.issues)}`);
