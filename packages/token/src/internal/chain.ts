@@ -1,7 +1,12 @@
 import { ValidationError } from '@openledger/core';
 import type { ContractRunner, Provider } from 'ethers';
 
-/** OPEN on Ethereum mainnet: an 18-decimal ERC-20 without permit. */
+/**
+ * OPEN on Ethereum mainnet: an 18-decimal ERC-20 without permit.
+ *
+ * @example
+ * import { OPEN_ETHEREUM_ADDRESS } from '@openledger/token';
+ */
 export const OPEN_ETHEREUM_ADDRESS = '0xA227Cc36938f0c9E09CE0e64dfab226cad739447' as const;
 
 /** Chain ids where OPEN is an ERC-20 rather than the native gas token. */

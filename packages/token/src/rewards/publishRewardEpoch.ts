@@ -6,7 +6,12 @@ import { toSeconds } from '../internal/chain.js';
 import { contract, send } from '../internal/ethers.js';
 import type { Hex } from '../types.js';
 
-/** ABI types of a reward leaf: (index, account, amount). */
+/**
+ * ABI types of a reward leaf: (index, account, amount), for OpenZeppelin-style trees.
+ *
+ * @example
+ * import { REWARD_LEAF_ENCODING } from '@openledger/token';
+ */
 export const REWARD_LEAF_ENCODING = ['uint256', 'address', 'uint256'] as const;
 
 /** One contributor's payout in wei (e.g. from attribution's `splitReward`). */

@@ -2,9 +2,19 @@ import { keccak_256 } from '@noble/hashes/sha3';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
 import type { Hex } from '../types.js';
 
-/** EIP-712 `name` of the PaymentChannel domain. */
+/**
+ * EIP-712 `name` of the PaymentChannel domain.
+ *
+ * @example
+ * import { VOUCHER_DOMAIN_NAME } from '@openledger/token';
+ */
 export const VOUCHER_DOMAIN_NAME = 'OpenLedger PaymentChannel';
-/** EIP-712 `version` of the PaymentChannel domain. */
+/**
+ * EIP-712 `version` of the PaymentChannel domain.
+ *
+ * @example
+ * import { VOUCHER_DOMAIN_VERSION } from '@openledger/token';
+ */
 export const VOUCHER_DOMAIN_VERSION = '1';
 
 /**

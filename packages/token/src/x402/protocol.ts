@@ -1,12 +1,32 @@
 import type { Hex } from '../types.js';
 
-/** x402 v2 header: the server's payment requirements (base64 JSON), on a 402. */
+/**
+ * x402 v2 header: the server's payment requirements (base64 JSON), on a 402.
+ *
+ * @example
+ * import { PAYMENT_REQUIRED_HEADER } from '@openledger/token';
+ */
 export const PAYMENT_REQUIRED_HEADER = 'PAYMENT-REQUIRED';
-/** x402 v2 header: the client's payment payload (base64 JSON). */
+/**
+ * x402 v2 header: the client's payment payload (base64 JSON).
+ *
+ * @example
+ * import { PAYMENT_SIGNATURE_HEADER } from '@openledger/token';
+ */
 export const PAYMENT_SIGNATURE_HEADER = 'PAYMENT-SIGNATURE';
-/** x402 v2 header: the server's settlement response (base64 JSON). */
+/**
+ * x402 v2 header: the server's settlement response (base64 JSON).
+ *
+ * @example
+ * import { PAYMENT_RESPONSE_HEADER } from '@openledger/token';
+ */
 export const PAYMENT_RESPONSE_HEADER = 'PAYMENT-RESPONSE';
-/** Our x402 scheme: cumulative EIP-712 vouchers on an OpenLedger PaymentChannel. */
+/**
+ * Our x402 scheme: cumulative EIP-712 vouchers on an OpenLedger PaymentChannel.
+ *
+ * @example
+ * import { CHANNEL_SCHEME } from '@openledger/token';
+ */
 export const CHANNEL_SCHEME = 'ol-channel';
 /** Largest payment header we parse; real ones are ~1 kB. */
 export const MAX_PAYMENT_HEADER_BYTES = 8192;
