@@ -50,9 +50,19 @@ function mp3Of(frames: number): Uint8Array {
   return b;
 }
 
+// CRC-8/ATM, written bitwise from the polynomial as the FLAC format specifies it.
+function crc8(bytes: number[]): number {
+  let c = 0;
+  for (const x of bytes) {
+    c ^= x;
+    for (let k = 0; k < 8; k++) c = (c & 0x80 ? (c << 1) ^ 0x07 : c << 1) & 0xff;
+  }
+  return c;
+}
+
 /** fLaC + STREAMINFO (last block) + the sync code of a first frame. */
 function flacOf(totalSamples: number, sampleRate = 44_100, channels = 2): Uint8Array {
-  const b = new Uint8Array(4 + 4 + 34 + 4);
+  const b = new Uint8Array(4 + 4 + 34 + 6);
   b.set([0x66, 0x4c, 0x61, 0x43, 0x80, 0, 0, 34]);
   const d = 8;
   b[d + 0] = 0x10;
@@ -62,7 +72,9 @@ function flacOf(totalSamples: number, sampleRate = 44_100, channels = 2): Uint8A
   b[d + 12] = ((sampleRate & 0xf) << 4) | ((channels - 1) << 1) | 0;
   b[d + 13] = (15 << 4) | Math.floor(totalSamples / 2 ** 32); // 16 bits per sample
   new DataView(b.buffer).setUint32(d + 14, totalSamples >>> 0);
-  b.set([0xff, 0xf8, 0x69, 0x18], d + 34);
+  // Frame header: sync, 4096-sample blocks (code 12), 44.1 kHz (code 9), stereo 16-bit, frame 0, CRC-8.
+  const header = [0xff, 0xf8, 0xc9, 0x18, 0x00];
+  b.set([...header, crc8(header)], d + 34);
   return b;
 }
 

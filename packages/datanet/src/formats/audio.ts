@@ -234,5 +234,37 @@ export function parseFlac(b: Uint8Array): AudioMeta {
   }
   if (r.u8(at) !== 0xff || (r.u8(at + 1) & 0xfe) !== 0xf8)
     throw new FormatProblem('CORRUPT', 'No FLAC frame follows the metadata.', at);
+  checkFlacFrameHeader(r, at);
   return info!;
+}
+
+/** The first frame header must be well-formed and pass its CRC-8 (polynomial x^8 + x^2 + x + 1). */
+function checkFlacFrameHeader(r: Reader, at: number): void {
+  const bs = r.u8(at + 2) >> 4;
+  const sr = r.u8(at + 2) & 0x0f;
+  if (bs === 0 || sr === 15 || r.u8(at + 3) >> 4 > 10 || (r.u8(at + 3) & 1) !== 0)
+    throw new FormatProblem('CORRUPT', 'The first FLAC frame header is invalid.', at);
+  // Frame/sample number: UTF-8-style variable length, 1 to 7 bytes.
+  let p = at + 4;
+  const lead = r.u8(p);
+  let extra = 0;
+  if (lead >= 0xfe) extra = 6;
+  else if (lead >= 0xfc) extra = 5;
+  else if (lead >= 0xf8) extra = 4;
+  else if (lead >= 0xf0) extra = 3;
+  else if (lead >= 0xe0) extra = 2;
+  else if (lead >= 0xc0) extra = 1;
+  else if (lead >= 0x80) throw new FormatProblem('CORRUPT', 'The first FLAC frame number is malformed.', p);
+  p += 1 + extra;
+  if (bs === 6) p += 1;
+  else if (bs === 7) p += 2;
+  if (sr === 12) p += 1;
+  else if (sr === 13 || sr === 14) p += 2;
+  r.need(at, p - at + 1);
+  let crc = 0;
+  for (let i = at; i < p; i++) {
+    crc ^= r.b[i]!;
+    for (let k = 0; k < 8; k++) crc = crc & 0x80 ? ((crc << 1) ^ 0x07) & 0xff : (crc << 1) & 0xff;
+  }
+  if (crc !== r.b[p]) throw new FormatProblem('CORRUPT', 'The first FLAC frame header fails its CRC-8.', at);
 }
