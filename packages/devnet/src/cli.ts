@@ -95,9 +95,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   await new Promise<void>((resolve) => {
+    let signals = 0;
+    // The handlers stay installed until exit: a second Ctrl-C forces the exit (the 'exit'
+    // hook still kills anvil), and the devnet's own handlers see someone else is in charge.
     const shutdown = () => {
-      process.off('SIGINT', shutdown);
-      process.off('SIGTERM', shutdown);
+      if (++signals > 1) process.exit(130);
+      process.stderr.write('Stopping the devnet…\n');
       void devnet.stop().then(resolve, resolve);
     };
     process.on('SIGINT', shutdown);

@@ -214,6 +214,22 @@ describe('startDevnet', () => {
     expect(await note.json()).toMatchObject({ text: 'acknowledged' });
   });
 
+  test('SIGTERM to a process running a devnet stops it gracefully: anvil saves its state and exits', async () => {
+    const dataDir = await tempDir();
+    const { child, firstLine } = spawnTs('fixtures/crashChild.ts', [dataDir]);
+    const info = JSON.parse(await firstLine) as { rpcUrl: string; anvilPid: number };
+    await rpc(info.rpcUrl, 'anvil_mine', ['0x7']);
+    const exited = new Promise<NodeJS.Signals | null>((r) =>
+      child.once('exit', (_code, signal) => r(signal)),
+    );
+    process.kill(child.pid!, 'SIGTERM');
+    // Nobody else handles SIGTERM in the child, so it is re-raised and the process dies of it.
+    expect(await exited).toBe('SIGTERM');
+    expect(await waitGone(info.anvilPid)).toBe(true);
+    const again = await start({ dataDir, routes: [] });
+    expect(Number(await rpc(again.rpcUrl, 'eth_blockNumber'))).toBe(7);
+  });
+
   test('the CLI prints its URLs, serves until SIGINT, then exits 0 leaving no anvil behind', async () => {
     const dataDir = await tempDir();
     const { child, firstLine } = spawnTs('cli.ts', ['--json', '--data-dir', dataDir, '--log-level', 'warn']);

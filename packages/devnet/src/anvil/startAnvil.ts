@@ -193,7 +193,8 @@ async function race<T>(
       timeout,
     );
     onAbort = () => reject(signal?.reason ?? new Error('Aborted'));
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
     return await Promise.race([...promises, limits]);

@@ -31,12 +31,10 @@ function onSignal(signal: NodeJS.Signals) {
   const cap = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
   void Promise.race([Promise.all(pending), cap]).then(() => {
     onExit();
+    uninstall();
     // Re-raise only when nobody else handles the signal, so Ctrl-C still ends the process
     // as it would without us; a host with its own handler keeps control.
-    if (process.listenerCount(signal) === 1) {
-      uninstall();
-      process.kill(process.pid, signal);
-    }
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   });
 }
 
