@@ -1,5 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { deployContracts } from '@openledger/token';
 import type { DevnetAccount } from './anvil/startAnvil.js';
 import type { DevnetContracts } from './api/context.js';
 import type { DevnetChain } from './chain.js';
@@ -20,7 +21,10 @@ export type DeployDevnetContracts = (context: DeployContext) => Promise<DevnetCo
 // `deployContracts` from @openledger/token with a signer for `accounts[0]` on `rpcUrl`
 // (and destroys the provider afterwards so no handle stays open). Until then a devnet has
 // no contracts unless `startDevnet({ contracts })` passes a deployer.
-export const defaultDeployContracts: DeployDevnetContracts | undefined = undefined;
+export const defaultDeployContracts: DeployDevnetContracts | undefined = async ({ rpcUrl, accounts }) => ({
+  // OPEN ERC-20, gOPEN, PaymentChannel and RewardDistributor; deployContracts closes its provider.
+  ...(await deployContracts({ rpcUrl, privateKey: accounts[0]!.privateKey })),
+});
 // ──────────────────────────────────────────────────────────────────────────────────────────
 
 /**
