@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DevnetError } from '../errors.js';
 import { type DevnetLogger, silentLogger } from '../logger.js';
 import { toChecksumAddress } from '../util/checksumAddress.js';
+import { track } from '../util/reaper.js';
 import { resolveAnvilBinary } from './resolveAnvilBinary.js';
 
 /** A funded account of the devnet (anvil's default mnemonic). Test keys: never use them elsewhere. */
@@ -121,6 +122,7 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      untrack();
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
@@ -134,6 +136,8 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
     return stopping;
   };
 
+  // Also when used on its own (without startDevnet), anvil must not outlive this process.
+  const untrack = track(child, stop);
   let settled = false;
   // Both are raced below and may reject after start succeeded: keep that from being unhandled.
   spawnError.catch(() => undefined);
