@@ -33,25 +33,25 @@ function makeSchemas() {
   });
   /** The JSON header after the preamble: counts and the section table. */
   const header = z.object({
-  tokenizerId: z.string().max(1024),
-  vocabSize: z.number().int().min(1).max(0xfffffffe),
-  tokenWidth: z.union([z.literal(2), z.literal(4)]),
-  totalTokens: z.number().int().nonnegative(),
-  documentCount: z.number().int().nonnegative(),
-  unigram: section,
-  documents: section,
-  shards: z
-    .array(
-      z.object({
-        tokenCount: z.number().int().min(1).max(0x7fffffff),
-        firstDocument: z.number().int().nonnegative(),
-        documentCount: z.number().int().min(1),
-        tokens: section,
-        suffixArray: section,
-        documentStarts: section,
-      }),
-    )
-    .max(1 << 16),
+    tokenizerId: z.string().max(1024),
+    vocabSize: z.number().int().min(1).max(0xfffffffe),
+    tokenWidth: z.union([z.literal(2), z.literal(4)]),
+    totalTokens: z.number().int().nonnegative(),
+    documentCount: z.number().int().nonnegative(),
+    unigram: section,
+    documents: section,
+    shards: z
+      .array(
+        z.object({
+          tokenCount: z.number().int().min(1).max(0x7fffffff),
+          firstDocument: z.number().int().nonnegative(),
+          documentCount: z.number().int().min(1),
+          tokens: section,
+          suffixArray: section,
+          documentStarts: section,
+        }),
+      )
+      .max(1 << 16),
   });
   /** The documents section: ids and contributors in index order. */
   const documents = z.object({ ids: z.array(z.string()), contributors: z.array(z.string()) });

@@ -70,15 +70,16 @@ function sais(T: SaisText, SA: Int32Array, n: number, k: number): void {
   if (keepCounts) countSymbols(T, n, counts, k);
 
   // Stage 1: sort the LMS substrings by induction from LMS positions at their bucket ends.
-  SA.fill(-1, 0, n);
+  // Empty slots hold 0 during induction (suffix 0 never needs its predecessor induced).
+  SA.fill(0, 0, n);
   buckets(true);
   for (let i = 1; i < n; i++) {
     if ((types[i >>> 3]! >> (i & 7)) & 1 && !((types[(i - 1) >>> 3]! >> ((i - 1) & 7)) & 1)) {
       SA[--bkt[T[i]!]!] = i;
     }
   }
-  induceL(T, SA, n, bkt, types, buckets);
-  induceS(T, SA, n, bkt, types, buckets);
+  induceL(T, SA, n, bkt, buckets);
+  induceS(T, SA, n, bkt, buckets);
 
   // Compact the sorted LMS positions into SA[0..m).
   let m = 0;
@@ -117,35 +118,48 @@ function sais(T: SaisText, SA: Int32Array, n: number, k: number): void {
   for (let i = 0; i < m; i++) sa1[i] = s1[sa1[i]!]!;
 
   // Stage 3: induce the full order from the sorted LMS suffixes.
-  SA.fill(-1, m, n);
+  SA.fill(0, m, n);
   buckets(true);
   for (let i = m - 1; i >= 0; i--) {
     const p = SA[i]!;
-    SA[i] = -1;
+    SA[i] = 0;
     SA[--bkt[T[p]!]!] = p;
   }
-  induceL(T, SA, n, bkt, types, buckets);
-  induceS(T, SA, n, bkt, types, buckets);
+  induceL(T, SA, n, bkt, buckets);
+  induceS(T, SA, n, bkt, buckets);
 }
 
 function isS(types: Uint8Array, i: number): boolean {
   return ((types[i >>> 3]! >> (i & 7)) & 1) === 1;
 }
 
+/*
+ * The induction passes need no type lookups: an entry is stored bit-inverted (~p) when its
+ * predecessor must not be induced by the current pass, decided from two symbols as it is
+ * placed. The L pass inverts every slot it scans, so the S pass sees exactly the entries whose
+ * predecessor is S-type as positive, and restores the others.
+ */
 function induceL(
   T: SaisText,
   SA: Int32Array,
   n: number,
   bkt: Int32Array,
-  types: Uint8Array,
   buckets: (end: boolean) => void,
 ): void {
   buckets(false);
   // The sentinel's predecessor, suffix n-1, is L-type and the smallest of its bucket.
-  SA[bkt[T[n - 1]!]!++] = n - 1;
+  const last = n - 1;
+  const cl = T[last]!;
+  SA[bkt[cl]!++] = last > 0 && T[last - 1]! < cl ? ~last : last;
   for (let i = 0; i < n; i++) {
-    const j = SA[i]! - 1;
-    if (j >= 0 && !((types[j >>> 3]! >> (j & 7)) & 1)) SA[bkt[T[j]!]!++] = j;
+    const v = SA[i]!;
+    SA[i] = ~v;
+    if (v > 0) {
+      // v's predecessor is L-type here (an LMS seed, or an entry stored uninverted).
+      const p = v - 1;
+      const c = T[p]!;
+      SA[bkt[c]!++] = p > 0 && T[p - 1]! < c ? ~p : p;
+    }
   }
 }
 
@@ -154,13 +168,17 @@ function induceS(
   SA: Int32Array,
   n: number,
   bkt: Int32Array,
-  types: Uint8Array,
   buckets: (end: boolean) => void,
 ): void {
   buckets(true);
   for (let i = n - 1; i >= 0; i--) {
-    const j = SA[i]! - 1;
-    if (j >= 0 && (types[j >>> 3]! >> (j & 7)) & 1) SA[--bkt[T[j]!]!] = j;
+    const v = SA[i]!;
+    if (v > 0) {
+      // Positive here means v's predecessor is S-type.
+      const p = v - 1;
+      const c = T[p]!;
+      SA[--bkt[c]!] = p === 0 || T[p - 1]! > c ? ~p : p;
+    } else SA[i] = ~v;
   }
 }
 
