@@ -29,6 +29,8 @@ export interface ChannelAccount {
   owed: bigint;
   /** The highest voucher, to redeem on chain. */
   latestVoucher?: Voucher | undefined;
+  /** When the deposit/expiry were last re-read (ms), to rate-limit refreshes. */
+  refreshedAt?: number;
 }
 
 /** Options of {@link createPaymentMiddleware}. */
@@ -54,6 +56,8 @@ export interface CreatePaymentMiddlewareParameters {
   /** Refuse vouchers this many seconds before the channel expires. Default 60. */
   expiryMarginSeconds?: number;
   maxTimeoutSeconds?: number;
+  /** Least time between re-reads of a channel whose deposit or expiry a voucher outgrew. Default 5000 ms. */
+  refreshIntervalMs?: number;
   /** Clock in unix seconds (tests). */
   now?: () => number;
   /** Extra CORS origin to allow (default `*`). */
@@ -219,11 +223,28 @@ export function createPaymentMiddleware(options: CreatePaymentMiddlewareParamete
     }
     const required = acct.owed + maxAmount;
     const minIncrement = required > state.accepted ? required - state.accepted : 1n;
-    const result = verifyVoucher(state, voucher, {
-      now: now(),
-      expiryMarginSeconds: options.expiryMarginSeconds ?? 60,
-      minIncrement,
-    });
+    const check = () =>
+      verifyVoucher(state, voucher, {
+        now: now(),
+        expiryMarginSeconds: options.expiryMarginSeconds ?? 60,
+        minIncrement,
+      });
+    let result = check();
+    if (
+      !result.ok &&
+      (result.error.reason === 'exceeds-deposit' || result.error.reason === 'expired') &&
+      Date.now() - (acct.refreshedAt ?? 0) >= (options.refreshIntervalMs ?? 5000)
+    ) {
+      // The payer may have topped up or extended the channel since we read it: re-read once
+      // (rate-limited), keeping our own accepted amount, which is ahead of the chain's.
+      acct.refreshedAt = Date.now();
+      const fresh = await options.getChannel(state.channelId).catch(() => undefined);
+      if (fresh && fresh.payer.toLowerCase() === state.payer.toLowerCase()) {
+        if (fresh.deposit > state.deposit) state.deposit = fresh.deposit;
+        if (fresh.expiry > state.expiry) state.expiry = fresh.expiry;
+        result = check();
+      }
+    }
     if (!result.ok) {
       return paymentRequired(request, result.error.shortMessage, {
         reason: result.error.reason,

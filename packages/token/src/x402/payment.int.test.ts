@@ -201,6 +201,23 @@ describe('HTTP 402 with ol-channel vouchers over a real 127.0.0.1 server', () =>
     expect(fixed.accounts.get(ch5.channelId)!.owed).toBe(0n);
   });
 
+  test('after a top-up on chain, a voucher beyond the cached deposit is accepted once the channel is re-read', async () => {
+    const id = channel('66').channelId;
+    channels.set(id, channel('66', 2n * PRICE));
+    const pay = wrapFetchWithPayment(fetch, payer, { channel: channels.get(id)!, budget: 10n * PRICE });
+    await pay(`${server.url}/fixed`);
+    await pay(`${server.url}/fixed`);
+    // The channel is used up; the payer tops up (here: the state the server would read from chain).
+    channels.set(id, channel('66', 5n * PRICE));
+    const refreshed = wrapFetchWithPayment(fetch, payer, {
+      channel: { ...channels.get(id)!, accepted: 2n * PRICE },
+      budget: 10n * PRICE,
+    });
+    const res = await refreshed(`${server.url}/fixed`);
+    expect(res.status).toBe(200);
+    expect(fixed.accounts.get(id)!.state.deposit).toBe(5n * PRICE);
+  });
+
   test('never crashes on hostile PAYMENT-SIGNATURE headers: always a 402 with a reason', async () => {
     await fc.assert(
       fc.asyncProperty(
