@@ -1,15 +1,91 @@
+import { LOW_RANK_WASM } from './lowRankWasm.generated.js';
+
 /**
- * Dense row-major matrix kernels on Float32Array. No SIMD is available to plain JS, so the
- * speed comes from keeping partial sums in registers and walking memory contiguously.
+ * Dense row-major matrix kernels on Float32Array: a WebAssembly SIMD kernel for the LoRA
+ * product where the runtime allows, and JS kernels that keep partial sums in locals and walk
+ * memory contiguously.
  */
 
 /**
- * out (m×n) = scale · B (m×r) · A (r×n), overwriting `out`. The LoRA shape: r is small. A is
- * first transposed (and zero-padded to a multiple of 8) so each output element is a contiguous
- * dot product of length r, computed with the row of B held in locals (registers) and written
- * once; ranks above 16 go in chunks of 16 that accumulate.
+ * out (m×n) = scale · B (m×r) · A (r×n), overwriting `out`. The LoRA shape: r is small.
+ * Uses a WebAssembly SIMD kernel (2 rows × 16 columns of accumulators) when the runtime has
+ * wasm SIMD and n is a multiple of 16, processing rows in blocks so wasm memory stays a few MB;
+ * otherwise the plain JS kernel below.
  */
 export function lowRankProduct(
+  B: Float32Array,
+  A: Float32Array,
+  m: number,
+  r: number,
+  n: number,
+  scale = 1,
+  out: Float32Array = new Float32Array(m * n),
+): Float32Array {
+  if (r > 0 && n % 16 === 0 && m * n >= 4096) {
+    const w = simdKernel();
+    if (w) return lowRankWasm(w, B, A, m, r, n, scale, out);
+  }
+  return lowRankProductJs(B, A, m, r, n, scale, out);
+}
+
+interface SimdKernel {
+  memory: WebAssembly.Memory;
+  lowRank: (b: number, a: number, out: number, rows: number, r: number, n: number) => void;
+}
+
+let kernel: SimdKernel | null | undefined;
+
+function simdKernel(): SimdKernel | null {
+  if (kernel !== undefined) return kernel;
+  kernel = null;
+  try {
+    const bin = atob(LOW_RANK_WASM);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) {
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+      kernel = { memory, lowRank: inst.exports.lowRank as SimdKernel['lowRank'] };
+    }
+  } catch {
+    // No wasm, no SIMD, or a CSP that forbids compiling: the JS kernel takes over.
+  }
+  return kernel;
+}
+
+const BLOCK_BYTES = 4 << 20;
+
+function lowRankWasm(
+  w: SimdKernel,
+  B: Float32Array,
+  A: Float32Array,
+  m: number,
+  r: number,
+  n: number,
+  scale: number,
+  out: Float32Array,
+): Float32Array {
+  const rows = Math.max(2, Math.min(m, Math.floor(BLOCK_BYTES / (4 * n)))) & ~1 || 2;
+  const aBytes = r * n * 4;
+  const bOff = aBytes;
+  const outOff = bOff + ((rows * r * 4 + 63) & ~63);
+  const need = outOff + rows * n * 4;
+  const have = w.memory.buffer.byteLength;
+  if (need > have) w.memory.grow(Math.ceil((need - have) / 65536));
+  const heap = new Float32Array(w.memory.buffer);
+  heap.set(A.subarray(0, r * n), 0);
+  for (let i0 = 0; i0 < m; i0 += rows) {
+    const count = Math.min(rows, m - i0);
+    const bBase = bOff / 4;
+    for (let k = 0; k < count * r; k++) heap[bBase + k] = B[i0 * r + k]! * scale;
+    w.lowRank(bOff, 0, outOff, count, r, n);
+    out.set(heap.subarray(outOff / 4, outOff / 4 + count * n), i0 * n);
+  }
+  return out;
+}
+
+/** The plain JS kernel: A transposed and zero-padded to a multiple of 8, each output a contiguous dot product with B's row in locals. */
+export function lowRankProductJs(
   B: Float32Array,
   A: Float32Array,
   m: number,

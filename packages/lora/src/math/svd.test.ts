@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { frobenius, maxAbsDiff, naiveMatmul, randomMatrix } from '../testing/helpers.js';
-import { lowRankProduct, matmul, transpose } from './gemm.js';
+import { lowRankProduct, lowRankProductJs, matmul, transpose } from './gemm.js';
 import { denseSvd, jacobiSvd, lowRankSvd, qr, type Svd } from './svd.js';
 
 function reconstruct(s: Svd): Float64Array {
@@ -40,6 +40,37 @@ describe('gemm kernels', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  test('the SIMD path (n a multiple of 16) agrees with the naive product and the JS kernel', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 24 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.nat(),
+        (m, r, n16, seed) => {
+          const n = n16 * 16;
+          const B = randomMatrix(m, r, seed);
+          const A = randomMatrix(r, n, seed + 1);
+          const got = lowRankProduct(B, A, m, r, n, 1.5);
+          const want = naiveMatmul(B, A, m, r, n).map((x) => x * 1.5);
+          expect(maxAbsDiff(got, want)).toBeLessThan(2e-5);
+          expect(maxAbsDiff(got, lowRankProductJs(B, A, m, r, n, 1.5))).toBeLessThan(2e-5);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    // Several row blocks: 4096 columns → 256 rows per 4 MB block.
+    const B = randomMatrix(600, 4, 9);
+    const A = randomMatrix(4, 4096, 10);
+    const got = lowRankProduct(B, A, 600, 4, 4096);
+    for (const i of [0, 255, 256, 511, 599])
+      for (const j of [0, 17, 4095]) {
+        let s = 0;
+        for (let p = 0; p < 4; p++) s += B[i * 4 + p]! * A[p * 4096 + j]!;
+        expect(got[i * 4096 + j]).toBeCloseTo(s, 5);
+      }
   });
 
   test('matmul equals a naive product', () => {
