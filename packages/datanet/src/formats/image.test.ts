@@ -144,6 +144,17 @@ describe('imageDecoder', () => {
     );
   });
 
+  test('rejects wrong magic bytes: a JPEG body behind a PNG signature, a PNG body behind a BMP header', async () => {
+    const jpg = jpegOf(20, 20);
+    const fake = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...jpg]);
+    const r = await validateContribution(spec, fake, { decoders });
+    expect(r.format).toBe('png');
+    expect(r.issues[0]!.code).toBe('CORRUPT');
+    const bmp = bmpOf(20, 20).slice(0, 54);
+    const mixed = new Uint8Array([...bmp, ...pngOf(20, 20).subarray(0, 200)]);
+    expect((await validateContribution(spec, mixed, { decoders })).issues[0]!.code).toBe('TRUNCATED');
+  });
+
   test('applies dimension rules', async () => {
     const r = await validateContribution(spec, pngOf(4, 4), { decoders });
     expect(r.issues.map((i) => i.code)).toEqual(['IMAGE_TOO_SMALL']);
