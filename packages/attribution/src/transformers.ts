@@ -6,7 +6,12 @@
  */
 import type { Tokenizer } from './tokenizers/types.js';
 
-/** The part of a transformers.js `PreTrainedTokenizer` this adapter uses. */
+/**
+ * The part of a transformers.js `PreTrainedTokenizer` this adapter uses.
+ *
+ * @example
+ * import type { TransformersTokenizerLike } from '@openledger/attribution/transformers';
+ */
 export interface TransformersTokenizerLike {
   encode(text: string, options?: { add_special_tokens?: boolean }): number[];
   decode(
@@ -19,9 +24,19 @@ export interface TransformersTokenizerLike {
   config?: { tokenizer_class?: string } | undefined;
 }
 
-/** Parameters of {@link fromTransformersTokenizer}. */
+/**
+ * Parameters of {@link fromTransformersTokenizer}.
+ *
+ * @example
+ * import type { FromTransformersTokenizerParameters } from '@openledger/attribution/transformers';
+ */
 export type FromTransformersTokenizerParameters = TransformersTokenizerLike;
-/** Return type of {@link fromTransformersTokenizer}. */
+/**
+ * Return type of {@link fromTransformersTokenizer}.
+ *
+ * @example
+ * import type { FromTransformersTokenizerReturnType } from '@openledger/attribution/transformers';
+ */
 export type FromTransformersTokenizerReturnType = Tokenizer;
 
 /**

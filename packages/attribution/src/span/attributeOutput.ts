@@ -6,7 +6,12 @@ import { withPages } from './paged.js';
 import { resolveTokenizer } from './search.js';
 import type { AttributedDocument, AttributionResult, Contribution, SpanIndex } from './types.js';
 
-/** Parameters of {@link attributeOutput}. */
+/**
+ * Parameters of {@link attributeOutput}.
+ *
+ * @example
+ * import type { AttributeOutputParameters } from '@openledger/attribution';
+ */
 export interface AttributeOutputParameters {
   /** The prompt the output answered; used only for BM25 re-ranking. */
   prompt?: string;
@@ -14,9 +19,19 @@ export interface AttributeOutputParameters {
   output: string;
 }
 
-/** Options of {@link attributeOutput}: those of `findSpans`. */
+/**
+ * Options of {@link attributeOutput}: those of `findSpans`.
+ *
+ * @example
+ * import type { AttributeOutputOptions } from '@openledger/attribution';
+ */
 export type AttributeOutputOptions = FindSpansOptions;
-/** Return type of {@link attributeOutput}. */
+/**
+ * Return type of {@link attributeOutput}.
+ *
+ * @example
+ * import type { AttributeOutputReturnType } from '@openledger/attribution';
+ */
 export type AttributeOutputReturnType = AttributionResult;
 
 /**

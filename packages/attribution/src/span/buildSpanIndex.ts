@@ -5,9 +5,19 @@ import { MemoryColumns } from './memory.js';
 import { suffixArray } from './sais.js';
 import type { BuildSpanIndexOptions, SpanDocument, SpanIndex, SpanShard } from './types.js';
 
-/** Parameters of {@link buildSpanIndex}. */
+/**
+ * Parameters of {@link buildSpanIndex}.
+ *
+ * @example
+ * import type { BuildSpanIndexParameters } from '@openledger/attribution';
+ */
 export type BuildSpanIndexParameters = BuildSpanIndexOptions;
-/** Return type of {@link buildSpanIndex}. */
+/**
+ * Return type of {@link buildSpanIndex}.
+ *
+ * @example
+ * import type { BuildSpanIndexReturnType } from '@openledger/attribution';
+ */
 export type BuildSpanIndexReturnType = SpanIndex;
 
 const MAX_SHARD_TOKENS = 0x7fffffff;

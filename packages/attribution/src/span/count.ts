@@ -3,7 +3,12 @@ import { withPages } from './paged.js';
 import { rankRange, toQueryTokens } from './search.js';
 import type { SpanIndex } from './types.js';
 
-/** Options of {@link count}. */
+/**
+ * Options of {@link count}.
+ *
+ * @example
+ * import type { CountOptions } from '@openledger/attribution';
+ */
 export interface CountOptions {
   /** Tokenizer for text queries; optional for indexes built with `createByteTokenizer()`. */
   tokenizer?: Tokenizer;

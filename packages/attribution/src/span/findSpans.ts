@@ -6,7 +6,12 @@ import { withPages } from './paged.js';
 import { lowerBound, type QueryTokens, rankRange, resolveTokenizer, toQueryTokens } from './search.js';
 import type { ShardColumns, Span, SpanIndex, SpanOccurrence } from './types.js';
 
-/** Options of {@link findSpans}. */
+/**
+ * Options of {@link findSpans}.
+ *
+ * @example
+ * import type { FindSpansOptions } from '@openledger/attribution';
+ */
 export interface FindSpansOptions {
   /** The index's tokenizer; optional for indexes built with `createByteTokenizer()`. */
   tokenizer?: Tokenizer;
@@ -23,9 +28,19 @@ export interface FindSpansOptions {
   signal?: AbortSignal;
 }
 
-/** Parameters of {@link findSpans}: the output as text or token ids. */
+/**
+ * Parameters of {@link findSpans}: the output as text or token ids.
+ *
+ * @example
+ * import type { FindSpansParameters } from '@openledger/attribution';
+ */
 export type FindSpansParameters = string | ArrayLike<number>;
-/** Return type of {@link findSpans}. */
+/**
+ * Return type of {@link findSpans}.
+ *
+ * @example
+ * import type { FindSpansReturnType } from '@openledger/attribution';
+ */
 export type FindSpansReturnType = Span[];
 
 interface Candidate {

@@ -16,13 +16,23 @@ import { MemoryColumns } from './memory.js';
 import { PagedColumns, PagedFile, type RangeRead } from './paged.js';
 import type { SpanIndex, SpanShard } from './types.js';
 
-/** The part of a Node `fs/promises` `FileHandle` the loader uses (no `node:fs` import needed). */
+/**
+ * The part of a Node `fs/promises` `FileHandle` the loader uses (no `node:fs` import needed).
+ *
+ * @example
+ * import type { FileHandleLike } from '@openledger/attribution';
+ */
 export interface FileHandleLike {
   read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
   stat(): Promise<{ size: number }>;
 }
 
-/** Paging options of the range-read sources. */
+/**
+ * Paging options of the range-read sources.
+ *
+ * @example
+ * import type { PagingOptions } from '@openledger/attribution';
+ */
 export interface PagingOptions {
   /** Bytes per range read; a multiple of 8. Default 32 KiB. */
   pageSize?: number;
@@ -30,7 +40,12 @@ export interface PagingOptions {
   cacheBytes?: number;
 }
 
-/** Where `loadSpanIndex` reads an index from. */
+/**
+ * Where `loadSpanIndex` reads an index from.
+ *
+ * @example
+ * import type { SpanIndexSource } from '@openledger/attribution';
+ */
 export type SpanIndexSource =
   | ArrayBuffer
   | Uint8Array
@@ -38,16 +53,31 @@ export type SpanIndexSource =
   | ({ file: FileHandleLike } & PagingOptions)
   | ({ size: number; read: RangeRead } & PagingOptions);
 
-/** Options of {@link loadSpanIndex}. */
+/**
+ * Options of {@link loadSpanIndex}.
+ *
+ * @example
+ * import type { LoadSpanIndexOptions } from '@openledger/attribution';
+ */
 export interface LoadSpanIndexOptions {
   /** Also check the CRC-32 of the token and suffix-array sections (reads them whole). Default false. */
   verify?: boolean;
   signal?: AbortSignal;
 }
 
-/** Parameters of {@link loadSpanIndex}. */
+/**
+ * Parameters of {@link loadSpanIndex}.
+ *
+ * @example
+ * import type { LoadSpanIndexParameters } from '@openledger/attribution';
+ */
 export type LoadSpanIndexParameters = SpanIndexSource;
-/** Return type of {@link loadSpanIndex}. */
+/**
+ * Return type of {@link loadSpanIndex}.
+ *
+ * @example
+ * import type { LoadSpanIndexReturnType } from '@openledger/attribution';
+ */
 export type LoadSpanIndexReturnType = SpanIndex;
 
 /**

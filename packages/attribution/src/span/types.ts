@@ -1,11 +1,21 @@
 import type { Tokenizer } from '../tokenizers/types.js';
 
-/** One document to index: a datanet contribution's text (or its tokens) and who contributed it. */
+/**
+ * One document to index: a datanet contribution's text (or its tokens) and who contributed it.
+ *
+ * @example
+ * import type { SpanDocument } from '@openledger/attribution';
+ */
 export type SpanDocument =
   | { id: string; contributor: string; text: string }
   | { id: string; contributor: string; tokens: ArrayLike<number> };
 
-/** The document table of an index, in index order (document `i` has `ids[i]`). */
+/**
+ * The document table of an index, in index order (document `i` has `ids[i]`).
+ *
+ * @example
+ * import type { SpanIndexDocuments } from '@openledger/attribution';
+ */
 export interface SpanIndexDocuments {
   readonly ids: readonly string[];
   readonly contributors: readonly string[];
@@ -21,7 +31,12 @@ export interface ShardColumns {
   prefetchTokens?(from: number, to: number): Promise<void>;
 }
 
-/** One shard: at most 2^31 − 1 tokens, its suffix array and the token offset of each of its documents. */
+/**
+ * One shard: at most 2^31 − 1 tokens, its suffix array and the token offset of each of its documents.
+ *
+ * @example
+ * import type { SpanShard } from '@openledger/attribution';
+ */
 export interface SpanShard {
   /** Tokens in this shard, separators included. */
   readonly tokenCount: number;
@@ -32,7 +47,12 @@ export interface SpanShard {
   readonly columns: ShardColumns;
 }
 
-/** I/O counters of an index loaded by ranges (zero for an in-memory index). */
+/**
+ * I/O counters of an index loaded by ranges (zero for an in-memory index).
+ *
+ * @example
+ * import type { SpanIndexIoStats } from '@openledger/attribution';
+ */
 export interface SpanIndexIoStats {
   /** Range reads issued (HTTP Range requests or positional file reads), header included. */
   requests: number;
@@ -43,6 +63,9 @@ export interface SpanIndexIoStats {
 /**
  * A suffix-array index over tokenized documents, built by `buildSpanIndex` or opened by
  * `loadSpanIndex`. Treat it as opaque; query it with `count`, `findSpans`, `attributeOutput`.
+ *
+ * @example
+ * import type { SpanIndex } from '@openledger/attribution';
  */
 export interface SpanIndex {
   readonly formatVersion: number;
@@ -62,7 +85,12 @@ export interface SpanIndex {
   readonly io: SpanIndexIoStats;
 }
 
-/** A place where a span occurs in an indexed document. */
+/**
+ * A place where a span occurs in an indexed document.
+ *
+ * @example
+ * import type { SpanOccurrence } from '@openledger/attribution';
+ */
 export interface SpanOccurrence {
   /** Document (contribution) id as given to `buildSpanIndex`. */
   documentId: string;
@@ -80,7 +108,12 @@ export interface SpanOccurrence {
   context: { before: string; after: string };
 }
 
-/** A verbatim span of the output found in the index. */
+/**
+ * A verbatim span of the output found in the index.
+ *
+ * @example
+ * import type { Span } from '@openledger/attribution';
+ */
 export interface Span {
   /** Token range `[start, end)` in the output's tokens. */
   tokenStart: number;
@@ -98,7 +131,12 @@ export interface Span {
   occurrences: SpanOccurrence[];
 }
 
-/** A document cited by at least one span, ranked by BM25 relevance to prompt + output. */
+/**
+ * A document cited by at least one span, ranked by BM25 relevance to prompt + output.
+ *
+ * @example
+ * import type { AttributedDocument } from '@openledger/attribution';
+ */
 export interface AttributedDocument {
   documentId: string;
   contributor: string;
@@ -109,7 +147,12 @@ export interface AttributedDocument {
   spans: number[];
 }
 
-/** Credit of one contribution (document) for the output. */
+/**
+ * Credit of one contribution (document) for the output.
+ *
+ * @example
+ * import type { Contribution } from '@openledger/attribution';
+ */
 export interface Contribution {
   contributionId: string;
   contributor: string;
@@ -119,7 +162,12 @@ export interface Contribution {
   share: number;
 }
 
-/** Result of `attributeOutput`: spans with evidence, re-ranked documents and contribution shares. */
+/**
+ * Result of `attributeOutput`: spans with evidence, re-ranked documents and contribution shares.
+ *
+ * @example
+ * import type { AttributionResult } from '@openledger/attribution';
+ */
 export interface AttributionResult {
   /** Tokenizer id of the index the spans were found in. */
   tokenizerId: string;
@@ -132,7 +180,12 @@ export interface AttributionResult {
   contributions: Contribution[];
 }
 
-/** Progress of `buildSpanIndex`. */
+/**
+ * Progress of `buildSpanIndex`.
+ *
+ * @example
+ * import type { BuildProgress } from '@openledger/attribution';
+ */
 export interface BuildProgress {
   phase: 'tokenize' | 'sort' | 'done';
   documents: number;
@@ -141,7 +194,12 @@ export interface BuildProgress {
   shard?: number;
 }
 
-/** Options of `buildSpanIndex`. */
+/**
+ * Options of `buildSpanIndex`.
+ *
+ * @example
+ * import type { BuildSpanIndexOptions } from '@openledger/attribution';
+ */
 export interface BuildSpanIndexOptions {
   tokenizer: Tokenizer;
   onProgress?: ((progress: BuildProgress) => void) | undefined;
