@@ -56,6 +56,8 @@ export interface CreatePaymentMiddlewareParameters {
   /** Refuse vouchers this many seconds before the channel expires. Default 60. */
   expiryMarginSeconds?: number;
   maxTimeoutSeconds?: number;
+  /** How long an id that is not a channel is answered from memory. Default 30 000 ms. */
+  unknownChannelTtlMs?: number;
   /** Least time between re-reads of a channel whose deposit or expiry a voucher outgrew. Default 5000 ms. */
   refreshIntervalMs?: number;
   /** Clock in unix seconds (tests). */
@@ -113,6 +115,7 @@ export function createPaymentMiddleware(options: CreatePaymentMiddlewareParamete
   const token = (options.token ?? '0x0000000000000000000000000000000000000000').toLowerCase();
   const accounts = options.accounts ?? new Map<string, ChannelAccount>();
   const lookups = new Map<string, Promise<ChannelState | undefined>>();
+  const misses = new Map<string, number>();
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const network = caip2(options.chainId);
   const price = options.price;
@@ -175,6 +178,9 @@ export function createPaymentMiddleware(options: CreatePaymentMiddlewareParamete
     const key = channelId.toLowerCase();
     const known = accounts.get(key);
     if (known) return known;
+    // Unknown ids are remembered for a while: anyone can send one, and each costs an RPC.
+    const missUntil = misses.get(key);
+    if (missUntil !== undefined && missUntil > Date.now()) return undefined;
     let pending = lookups.get(key);
     if (!pending) {
       pending = options.getChannel(channelId).catch(() => undefined);
@@ -182,7 +188,11 @@ export function createPaymentMiddleware(options: CreatePaymentMiddlewareParamete
     }
     const state = await pending;
     lookups.delete(key);
-    if (!state) return undefined;
+    if (!state || state.channelId.toLowerCase() !== key) {
+      if (misses.size >= 10_000) misses.clear();
+      misses.set(key, Date.now() + (options.unknownChannelTtlMs ?? 30_000));
+      return undefined;
+    }
     const existing = accounts.get(key);
     if (existing) return existing;
     const created: ChannelAccount = { state: { ...state }, owed: state.accepted };

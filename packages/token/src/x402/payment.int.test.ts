@@ -218,6 +218,33 @@ describe('HTTP 402 with ol-channel vouchers over a real 127.0.0.1 server', () =>
     expect(fixed.accounts.get(id)!.state.deposit).toBe(5n * PRICE);
   });
 
+  test('an unknown channel id is refused, and asking again does not hit the chain again', async () => {
+    const id = `0x${'99'.repeat(32)}` as Hex;
+    const v = await signVoucher(payer, {
+      channelId: id,
+      cumulativeAmount: PRICE,
+      chainId: 1612,
+      verifyingContract: contract,
+    });
+    const req = decodeHeader(
+      (await fetch(`${server.url}/fixed`)).headers.get('payment-required'),
+    ) as PaymentRequired;
+    const header = encodeHeader({
+      x402Version: 2,
+      accepted: req.accepts[0]!,
+      payload: { voucher: { ...v, cumulativeAmount: v.cumulativeAmount.toString() } },
+    });
+    const before = lookups;
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${server.url}/fixed`, { headers: { 'payment-signature': header } });
+      expect(res.status).toBe(402);
+      expect(
+        (decodeHeader(res.headers.get('payment-required')) as PaymentRequired).accepts[0]!.extra.reason,
+      ).toBe('unknown-channel');
+    }
+    expect(lookups).toBe(before + 1);
+  });
+
   test('never crashes on hostile PAYMENT-SIGNATURE headers: always a 402 with a reason', async () => {
     await fc.assert(
       fc.asyncProperty(
