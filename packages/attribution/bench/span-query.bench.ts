@@ -14,7 +14,7 @@ import { CORPUS_SOURCE, cacheDir, loadCorpus } from './corpus.js';
 const TARGET_TOKENS = 20_000_000;
 const OUTPUT_TOKENS = 450;
 const QUERIES = 100;
-const RANGE_QUERIES = 30;
+const RANGE_QUERIES = 10;
 
 const tokenizer = createByteTokenizer();
 const docs = loadCorpus();
@@ -91,6 +91,7 @@ for (const out of outputs.slice(0, RANGE_QUERIES)) {
   await findSpans(remote, out, { tokenizer });
   rangeTimes.push(performance.now() - t0);
   perQuery.push(remote.io.requests - before);
+  console.error(`  range query ${perQuery.length}/${RANGE_QUERIES}: ${rangeTimes.at(-1)!.toFixed(0)} ms, ${perQuery.at(-1)} requests`);
 }
 await server.close();
 console.error(

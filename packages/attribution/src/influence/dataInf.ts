@@ -88,11 +88,19 @@ export function dataInf<E = Example>(params: DataInfParameters<E>): InfluenceRes
     matmulNT(T, n, d, V, G, A);
     params.onProgress?.({ phase: `layer ${li}`, done: 1, total: 3 });
     for (let t = 0; t < T; t++) for (let i = 0; i < n; i++) A[t * n + i]! /= n * (lambda + norms[i]!);
-    const U = V instanceof Float32Array ? new Float32Array(T * d) : new Float64Array(T * d);
-    matmulNN(T, d, n, A, G, U);
+    let U: Float32Array | Float64Array;
+    if (G instanceof Float32Array && V instanceof Float32Array && T >= 4 && n * d <= 1 << 29) {
+      // U = V − A·G as an A·(Gᵀ)ᵀ product, so it runs on the SIMD A·Bᵀ kernel; costs one
+      // transposed copy of the layer's gradients.
+      U = Float32Array.from(V);
+      matmulNT(T, d, n, Float32Array.from(A), transpose32(G, n, d), U, -1, 1);
+    } else {
+      U = V instanceof Float32Array ? new Float32Array(T * d) : new Float64Array(T * d);
+      matmulNN(T, d, n, A, G, U);
+      for (let i = 0; i < T * d; i++) U[i] = V[i]! - U[i]!;
+    }
     throwIfAborted(params.signal);
     params.onProgress?.({ phase: `layer ${li}`, done: 2, total: 3 });
-    for (let i = 0; i < T * d; i++) U[i] = V[i]! - U[i]!;
     matmulNT(T, n, d, U, G, scores, 1 / lambda, 1);
     params.onProgress?.({ phase: `layer ${li}`, done: 3, total: 3 });
   });
@@ -113,6 +121,20 @@ function layersFromModel<E>(params: DataInfParameters<E>): DataInfLayer[] {
     train: { rows: train.length, cols: b.size, data: columns(Gtr, train.length, D, b.offset, b.size) },
     test: { rows: test.length, cols: b.size, data: columns(Gte, test.length, D, b.offset, b.size) },
   }));
+}
+
+/** Cache-blocked transpose of a rows×cols Float32 matrix. */
+function transpose32(M: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  const B = 64;
+  for (let r0 = 0; r0 < rows; r0 += B) {
+    const r1 = Math.min(rows, r0 + B);
+    for (let c0 = 0; c0 < cols; c0 += B) {
+      const c1 = Math.min(cols, c0 + B);
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) out[c * rows + r] = M[r * cols + c]!;
+    }
+  }
+  return out;
 }
 
 function columns(M: Float64Array, rows: number, cols: number, offset: number, size: number): Float64Array {

@@ -259,6 +259,22 @@ describe('dataInf', () => {
   });
 });
 
+test('dataInf on Float32 gradients (SIMD path) matches the Float64 computation', () => {
+  const r = rng(11);
+  const train = mat(40, 70, r, true);
+  const test = mat(6, 70, r, true);
+  const a = dataInf({ layers: [{ train, test }] });
+  const b = dataInf({
+    layers: [
+      {
+        train: { ...train, data: Float64Array.from(train.data) },
+        test: { ...test, data: Float64Array.from(test.data) },
+      },
+    ],
+  });
+  for (let i = 0; i < a.scores.length; i++) expect(a.scores[i]).toBeCloseTo(b.scores[i]!, 3);
+});
+
 describe('representerPoints', () => {
   test('per-example terms sum to the test logit at the optimum (binary and multinomial)', () => {
     for (const classes of [2, 3]) {

@@ -9,7 +9,10 @@ function kernel(): { mem: WebAssembly.Memory; k4x2: Kernel } | null {
   if (cached !== undefined) return cached;
   try {
     const bytes = simdKernelModule();
-    if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) return (cached = null);
+    if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) {
+      cached = null;
+      return null;
+    }
     const mem = new WebAssembly.Memory({ initial: 16 });
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem } });
     cached = { mem, k4x2: inst.exports.k4x2 as Kernel };
@@ -24,8 +27,8 @@ export function simdAvailable(): boolean {
   return kernel() !== null;
 }
 
-const KC = 1024; // k-tile: 4 A rows + a panel of B rows of this length stay in L1/L2
-const NB = 64; // B rows per panel
+const KC = 2048; // k-tile: 4 A rows + a panel of B rows of this length stay in L1/L2
+const NB = 32; // B rows per panel
 const CHUNK_BYTES = 32 * 1024 * 1024; // operands staged into wasm memory per pass
 
 /**

@@ -69,8 +69,10 @@ function kernelBody(): number[] {
   code.push(...g(2), ...g(3), I32_ADD, ...s(11));
   code.push(BLOCK, VOID, LOOP, VOID);
   code.push(...g(6), ...g(7), I32_GE_U, BR_IF, 1);
-  [0, 8, 9, 10].forEach((ptr, r) => code.push(...g(ptr), ...g(6), I32_ADD, ...V128_LOAD, ...s(20 + r)));
-  [2, 11].forEach((ptr, c) => code.push(...g(ptr), ...g(6), I32_ADD, ...V128_LOAD, ...s(24 + c)));
+  const aPtrs = [0, 8, 9, 10];
+  for (let r = 0; r < 4; r++) code.push(...g(aPtrs[r]!), ...g(6), I32_ADD, ...V128_LOAD, ...s(20 + r));
+  const bPtrs = [2, 11];
+  for (let c = 0; c < 2; c++) code.push(...g(bPtrs[c]!), ...g(6), I32_ADD, ...V128_LOAD, ...s(24 + c));
   for (let r = 0; r < 4; r++) {
     for (let c = 0; c < 2; c++) {
       const acc = 12 + r * 2 + c;
