@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
+import { z as zm } from 'zod/mini';
 import { devnetChain } from '../chain.js';
 import { ApiError, isDevnetError } from '../errors.js';
 import { notesRoutes } from '../fixtures/notesRoutes.js';
@@ -124,6 +125,19 @@ const probe = defineRouteModule({
         responses: { 204: null },
       }),
       () => ({ status: 204, body: undefined }),
+    );
+    api.handle(
+      defineRoute({
+        method: 'post',
+        path: '/v1/mini/{id}',
+        summary: 'Schemas from zod/mini',
+        request: {
+          params: zm.object({ id: zm.string().check(zm.minLength(2)) }),
+          body: zm.object({ n: zm.int(), label: zm.optional(zm.string()) }),
+        },
+        responses: { 200: zm.object({ id: zm.string(), doubled: zm.int() }) },
+      }),
+      ({ params, body }) => ({ status: 200, body: { id: params.id, doubled: body.n * 2 } }),
     );
     api.handle(
       defineRoute({
@@ -251,6 +265,16 @@ describe('requests are validated against their schemas', () => {
       { numRuns: 60 },
     );
   });
+});
+
+test('schemas from zod/mini validate requests too', async () => {
+  const ok = await post('/v1/mini/ab', { n: 21 });
+  expect(ok.status).toBe(200);
+  expect(await ok.json()).toEqual({ id: 'ab', doubled: 42 });
+  const bad = await post('/v1/mini/ab', { n: 1.5 });
+  expect(bad.status).toBe(422);
+  expect((await errorOf(bad)).details).toMatchObject({ issues: [{ path: ['n'] }] });
+  expect((await post('/v1/mini/a', { n: 1 })).status).toBe(400);
 });
 
 describe('responses', () => {

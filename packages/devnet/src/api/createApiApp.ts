@@ -3,7 +3,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
+import * as zc from 'zod/v4/core';
 import { ApiError, DevnetError } from '../errors.js';
 import type { Migration } from '../storage/types.js';
 import type { ApiRouter, RouteContext, RouteModule } from './context.js';
@@ -271,19 +271,19 @@ async function answer(
 ): Promise<Response> {
   try {
     const req = route.request ?? {};
-    const params = req.params ? req.params.safeParse(c.req.param()) : undefined;
+    const params = req.params ? zc.safeParse(req.params, c.req.param()) : undefined;
     if (params && !params.success) {
       return errorResponse(c, 400, 'INVALID_PARAMS', 'Invalid path parameters.', {
         issues: toIssues(params.error),
       });
     }
-    const query = req.query ? req.query.safeParse(queryObject(c)) : undefined;
+    const query = req.query ? zc.safeParse(req.query, queryObject(c)) : undefined;
     if (query && !query.success) {
       return errorResponse(c, 400, 'INVALID_QUERY', 'Invalid query parameters.', {
         issues: toIssues(query.error),
       });
     }
-    const headers = req.headers ? req.headers.safeParse(c.req.header()) : undefined;
+    const headers = req.headers ? zc.safeParse(req.headers, c.req.header()) : undefined;
     if (headers && !headers.success) {
       return errorResponse(c, 400, 'INVALID_HEADERS', 'Invalid request headers.', {
         issues: toIssues(headers.error),
@@ -321,11 +321,11 @@ async function readBody(
   spec: NonNullable<RouteDefinition['request']>['body'],
 ): Promise<{ value: unknown } | Response> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (spec instanceof z.ZodType || spec === undefined) {
-    const schema = spec as z.ZodType;
+  if (spec instanceof zc.$ZodType || spec === undefined) {
+    const schema = spec as zc.$ZodType;
     const text = await c.req.text();
     if (text.length === 0) {
-      const empty = schema.safeParse(undefined);
+      const empty = zc.safeParse(schema, undefined);
       if (empty.success) return { value: empty.data };
       return errorResponse(c, 422, 'VALIDATION_FAILED', 'A JSON request body is required.', {
         issues: toIssues(empty.error),
@@ -347,7 +347,7 @@ async function readBody(
         reason: err instanceof Error ? err.message : String(err),
       });
     }
-    const result = schema.safeParse(json);
+    const result = zc.safeParse(schema, json);
     if (!result.success) {
       return errorResponse(c, 422, 'VALIDATION_FAILED', 'The request body does not match the schema.', {
         issues: toIssues(result.error),
@@ -376,7 +376,7 @@ async function readBody(
   } else {
     value = new Uint8Array(await c.req.arrayBuffer());
   }
-  const result = spec.schema.safeParse(value);
+  const result = zc.safeParse(spec.schema, value);
   if (!result.success) {
     return errorResponse(c, 422, 'VALIDATION_FAILED', 'The request body does not match the schema.', {
       issues: toIssues(result.error),
@@ -401,10 +401,10 @@ function respond(
       `The server answered an undeclared status ${result.status}.`,
     );
   }
-  const schema = spec === null ? undefined : spec instanceof z.ZodType ? spec : spec.schema;
+  const schema = spec === null ? undefined : spec instanceof zc.$ZodType ? spec : spec.schema;
   if (schema) {
     // The wire format is the schema's input side: what a client parses with the same schema.
-    const check = schema.safeParse(result.body);
+    const check = zc.safeParse(schema, result.body);
     if (!check.success) {
       ctx.logger.error('handler response does not match its schema', {
         route: `${route.method} ${route.path}`,
@@ -425,7 +425,7 @@ function respond(
     return c.body(null, result.status as StatusCode, result.headers);
   }
   const contentType =
-    spec instanceof z.ZodType ? 'application/json' : (spec.contentType ?? 'application/json');
+    spec instanceof zc.$ZodType ? 'application/json' : (spec.contentType ?? 'application/json');
   if (contentType === 'application/json') {
     return c.json(result.body as object, result.status as ContentfulStatusCode, result.headers);
   }

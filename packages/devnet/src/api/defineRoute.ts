@@ -1,25 +1,25 @@
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import type * as zc from 'zod/v4/core';
 import type { RouteContext } from './context.js';
 
 /** HTTP methods a route can answer. */
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** An object schema for path, query or header parameters. */
-export type ParamsSchema = z.ZodObject<z.ZodRawShape>;
+/** Any zod 4 schema, from `zod` or `zod/mini`. */
+export type Schema = zc.$ZodType;
+
+/** An object schema (from `zod` or `zod/mini`) for path, query or header parameters. */
+export type ParamsSchema = zc.$ZodObject;
 
 /**
  * A request body: a zod schema means `application/json`; the object form names another
  * media type (`multipart/form-data` bodies are parsed into an object and checked against
  * `schema`; other types are left to the handler, which reads `c.req`).
  */
-export type BodySpec = z.ZodType | { contentType: string; schema?: z.ZodType; description?: string };
+export type BodySpec = Schema | { contentType: string; schema?: Schema; description?: string };
 
 /** A response: a zod schema (JSON), `null` (no body, e.g. 204), or the object form. */
-export type ResponseSpec =
-  | z.ZodType
-  | null
-  | { description?: string; contentType?: string; schema?: z.ZodType };
+export type ResponseSpec = Schema | null | { description?: string; contentType?: string; schema?: Schema };
 
 /** What a route accepts. */
 export interface RouteRequest {
@@ -60,11 +60,11 @@ export interface RouteDefinition<
   idempotency?: boolean;
 }
 
-type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
-type BodyOut<B> = B extends z.ZodType
-  ? z.output<B>
-  : B extends { schema: infer S extends z.ZodType }
-    ? z.output<S>
+type Out<S> = S extends Schema ? zc.output<S> : undefined;
+type BodyOut<B> = B extends Schema
+  ? zc.output<B>
+  : B extends { schema: infer S extends Schema }
+    ? zc.output<S>
     : undefined;
 
 /** The validated input a handler receives. */
@@ -80,10 +80,10 @@ export interface HandlerInput<Req extends RouteRequest> {
   requestId: string;
 }
 
-type ResponseBody<S> = S extends z.ZodType
-  ? z.input<S>
-  : S extends { schema: infer T extends z.ZodType }
-    ? z.input<T>
+type ResponseBody<S> = S extends Schema
+  ? zc.input<S>
+  : S extends { schema: infer T extends Schema }
+    ? zc.input<T>
     : S extends null
       ? undefined
       : unknown;

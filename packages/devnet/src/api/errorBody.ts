@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import type * as zc from 'zod/v4/core';
 
 /**
  * The body of every error response of the OpenLedger API.
@@ -27,7 +28,7 @@ export interface RequestIssue {
 }
 
 /** zod issues as plain JSON (symbols in paths become strings). */
-export function toIssues(error: z.ZodError): RequestIssue[] {
+export function toIssues(error: zc.$ZodError): RequestIssue[] {
   return error.issues.map((i) => ({
     path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
     code: i.code,

@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
+import { z as zm } from 'zod/mini';
 import { defineRoute } from './defineRoute.js';
 import { buildOpenApiDocument, type RegisteredRoute } from './openapi.js';
 
@@ -54,6 +55,17 @@ const routes: RegisteredRoute[] = [
       responses: { 204: null, 200: { contentType: 'text/plain', description: 'progress' } },
     }),
   },
+  {
+    tag: 'mini',
+    operationId: 'miniOp',
+    route: defineRoute({
+      method: 'get',
+      path: '/v1/mini',
+      summary: 'zod/mini schemas',
+      request: { query: zm.object({ limit: zm.optional(zm.string()) }) },
+      responses: { 200: zm.object({ items: zm.array(zm.string()) }) },
+    }),
+  },
 ];
 
 const doc = buildOpenApiDocument(routes, { title: 't', version: '1', serverUrl: 'http://127.0.0.1:1' }) as {
@@ -100,6 +112,17 @@ describe('buildOpenApiDocument', () => {
       expect(doc.components.schemas[name], ref).toBeDefined();
     }
     expect(JSON.stringify(doc)).not.toContain('$defs');
+  });
+
+  test('accepts schemas from zod/mini', () => {
+    const op = doc.paths['/v1/mini']?.get as unknown as Op & { parameters: unknown[] };
+    expect(op.parameters).toEqual([
+      { name: 'limit', in: 'query', required: false, schema: { type: 'string' } },
+    ]);
+    expect(op.responses['200']?.content['application/json']?.schema).toMatchObject({
+      type: 'object',
+      properties: { items: { type: 'array', items: { type: 'string' } } },
+    });
   });
 
   test('documents the standard error responses with the shared error body', () => {

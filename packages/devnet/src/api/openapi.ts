@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as zc from 'zod/v4/core';
 import type { BodySpec, RouteDefinition } from './defineRoute.js';
 import { ErrorBodySchema } from './errorBody.js';
 
@@ -32,7 +32,7 @@ export function buildOpenApiDocument(
   info: { title: string; version: string; description?: string; serverUrl?: string },
 ): Json {
   const components: Record<string, Json> = {};
-  const convert = (schema: z.ZodType): Json => hoist(toJson(schema), components);
+  const convert = (schema: zc.$ZodType): Json => hoist(toJson(schema), components);
   convert(ErrorBodySchema);
   const errorRef = { $ref: '#/components/schemas/ErrorBody' };
   const errorResponse = (description: string) => ({
@@ -84,13 +84,13 @@ export function buildOpenApiDocument(
     for (const [status, spec] of Object.entries(route.responses)) {
       if (spec === null) {
         responses[status] = { description: describeStatus(Number(status)) };
-      } else if (spec instanceof z.ZodType) {
+      } else if (spec instanceof zc.$ZodType) {
         responses[status] = {
           description: describeStatus(Number(status)),
           content: { 'application/json': { schema: convert(spec) } },
         };
       } else {
-        const o = spec as { description?: string; contentType?: string; schema?: z.ZodType };
+        const o = spec as { description?: string; contentType?: string; schema?: zc.$ZodType };
         responses[status] = {
           description: o.description ?? describeStatus(Number(status)),
           ...(o.schema || o.contentType
@@ -126,10 +126,10 @@ export function buildOpenApiDocument(
   };
 }
 
-function requestBody(body: BodySpec, convert: (s: z.ZodType) => Json): Json {
-  if (body instanceof z.ZodType) {
+function requestBody(body: BodySpec, convert: (s: zc.$ZodType) => Json): Json {
+  if (body instanceof zc.$ZodType) {
     return {
-      required: !body.safeParse(undefined).success,
+      required: !zc.safeParse(body, undefined).success,
       content: { 'application/json': { schema: convert(body) } },
     };
   }
@@ -140,8 +140,8 @@ function requestBody(body: BodySpec, convert: (s: z.ZodType) => Json): Json {
   };
 }
 
-function toJson(schema: z.ZodType): Json {
-  return z.toJSONSchema(schema, {
+function toJson(schema: zc.$ZodType): Json {
+  return zc.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io: 'input',
     unrepresentable: 'any',
