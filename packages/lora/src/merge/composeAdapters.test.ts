@@ -150,6 +150,35 @@ describe('composeAdapters', () => {
     expect(toFloat32(d1.modules[1]!.B)).toEqual(toFloat32(d2.modules[1]!.B));
   });
 
+  test('dare_linear matches an independent replay of its seeded Bernoulli masks', () => {
+    // One module, two adapters; the documented PRNG stream is consumed A₀, A₁, then B₀, B₁.
+    const mods = [{ name: 'm', in: 6, out: 5 }];
+    const ads = [
+      randomAdapter(mods, { r: 2, lora_alpha: 4 }, 11),
+      randomAdapter(mods, { r: 2, lora_alpha: 1 }, 12),
+    ];
+    const w = [0.5, 3];
+    const density = 0.4;
+    const out = composeAdapters(ads, { weights: w, method: 'dare_linear', density, seed: 99 });
+    const rand = mulberry32(99);
+    const replay = (key: 'A' | 'B') => {
+      const masked = ads.map((a) =>
+        toFloat32(a.modules[0]![key]).map((v) => (rand() < density ? v / density : 0)),
+      );
+      return masked[0]!.map((v, j) =>
+        ads.reduce(
+          (acc, a, i) => acc + Math.sqrt(w[i]! * a.modules[0]!.scaling) * (i === 0 ? v : masked[i]![j]!),
+          0,
+        ),
+      );
+    };
+    const wantA = replay('A');
+    const wantB = replay('B');
+    expect(maxAbsDiff(toFloat32(out.modules[0]!.A), wantA)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(toFloat32(out.modules[0]!.B), wantB)).toBeLessThan(1e-5);
+    expect(wantA.some((v) => v === 0)).toBe(true);
+  });
+
   test('dare_linear with density 1 equals linear', () => {
     const ads = pair();
     const a = composeAdapters(ads, { weights: [1, 0.5], method: 'linear' });

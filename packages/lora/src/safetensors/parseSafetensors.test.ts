@@ -113,11 +113,16 @@ describe('parseSafetensors', () => {
   });
 
   test('F16 encoding agrees with a brute-force decode for every 16-bit pattern', () => {
+    const mismatches: number[] = [];
     for (let h = 0; h < 65536; h++) {
       const v = f16ToF32(h);
-      if (Number.isNaN(v)) continue;
-      expect(f32ToF16(v)).toBe(h === 0x8000 ? 0x8000 : h);
+      if (!Number.isNaN(v) && f32ToF16(v) !== h) mismatches.push(h);
     }
+    expect(mismatches).toEqual([]);
+    // Round to nearest even between two halves: 1 + 2^-11 lies halfway between 1 and 1 + 2^-10.
+    expect(f32ToF16(1 + 2 ** -11)).toBe(0x3c00);
+    expect(f32ToF16(1 + 3 * 2 ** -11)).toBe(0x3c02);
+    expect(f32ToF16(70000)).toBe(0x7c00);
   });
 
   test.each([
