@@ -42,7 +42,7 @@ type AnyRequestParameters = RequestParameters<unknown> | RawRequestParameters<'b
  * @example
  * import { createClient } from '@openledger/core';
  * import { z } from 'zod';
- * const client = createClient({ baseUrl: 'http://127.0.0.1:8545', apiKey: process.env.OPENLEDGER_KEY });
+ * const client = createClient({ baseUrl: 'http://127.0.0.1:8787', apiKey: process.env.OPENLEDGER_KEY });
  * const datanet = await client.request({
  *   path: '/v1/datanets/abc',
  *   schema: z.object({ id: z.string(), name: z.string() }),
