@@ -3,7 +3,14 @@ import { nodeImport } from '../util/node.js';
 import { adapterTensors, canonicalJson, sha256Hex } from './integrity.js';
 import type { LoraAdapter } from './types.js';
 
-/** Metadata key holding the lineage manifest inside adapter_model.safetensors. */
+/**
+ * Metadata key holding the lineage manifest (canonical JSON) inside adapter_model.safetensors.
+ *
+ * @example
+ * import { LINEAGE_METADATA_KEY, parseSafetensors } from '@openledger/lora';
+ * declare const bytes: Uint8Array;
+ * const lineage = JSON.parse(parseSafetensors(bytes).metadata[LINEAGE_METADATA_KEY] ?? 'null');
+ */
 export const LINEAGE_METADATA_KEY = 'openledger.lineage';
 
 /** Options of {@link saveAdapter}. */

@@ -79,7 +79,13 @@ export type FineTuneJobSpec = z.output<typeof FineTuneJobSpecSchema>;
 /** What {@link FineTuneJobSpecSchema} accepts (defaults optional). */
 export type FineTuneJobSpecInput = z.input<typeof FineTuneJobSpecSchema>;
 
-/** Lifecycle states of a fine-tuning job. */
+/**
+ * Lifecycle states of a fine-tuning job: queued → running → succeeded | failed | cancelled.
+ *
+ * @example
+ * import { FineTuneJobStatusSchema } from '@openledger/lora';
+ * FineTuneJobStatusSchema.parse('running');
+ */
 export const FineTuneJobStatusSchema = /* @__PURE__ */ z.enum([
   'queued',
   'running',
