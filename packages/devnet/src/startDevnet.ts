@@ -67,7 +67,7 @@ export interface Devnet {
   storage: DevnetStorage;
   /** pid of the anvil process. */
   anvilPid: number;
-  /** Milliseconds each start phase took (anvil and storage start in parallel). */
+  /** Milliseconds each start phase took (anvil then contracts, in parallel with storage). */
   timings: {
     anvil: number;
     storage: number;
@@ -142,24 +142,28 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       timings.storage = since(storageStart);
       return s;
     });
-    const [anvilR, storageR] = await Promise.allSettled([anvilP, storageP]);
+    // The contracts deploy as soon as the chain answers, while PGlite may still be starting.
+    const deploy = options.contracts === false ? undefined : (options.contracts ?? defaultDeployContracts);
+    const chainP = anvilP.then(async (anvil) => {
+      await lock?.recordAnvil(anvil.pid);
+      const chain = devnetChain(anvil.chainId, anvil.rpcUrl);
+      const contractsStart = performance.now();
+      const contracts: DevnetContracts = deploy
+        ? await ensureContracts(deploy, { rpcUrl: anvil.rpcUrl, chain, accounts: anvil.accounts }, dataDir)
+        : {};
+      timings.contracts = since(contractsStart);
+      return { chain, contracts };
+    });
+    const [anvilR, chainR, storageR] = await Promise.allSettled([anvilP, chainP, storageP]);
     if (anvilR.status === 'fulfilled') cleanups.push(() => anvilR.value.stop());
     if (storageR.status === 'fulfilled') cleanups.push(() => storageR.value.close());
     if (anvilR.status === 'rejected') throw anvilR.reason;
+    if (chainR.status === 'rejected') throw chainR.reason;
     if (storageR.status === 'rejected') throw storageR.reason;
     const anvil: AnvilInstance = anvilR.value;
+    const { chain, contracts } = chainR.value;
     const storage = storageR.value;
-    await lock?.recordAnvil(anvil.pid);
     options.signal?.throwIfAborted();
-
-    const chain = devnetChain(anvil.chainId, anvil.rpcUrl);
-    const contractsStart = performance.now();
-    // The deployer is `defaultDeployContracts` in ./contracts.ts (the token package's), unless overridden.
-    const deploy = options.contracts === false ? undefined : (options.contracts ?? defaultDeployContracts);
-    const contracts: DevnetContracts = deploy
-      ? await ensureContracts(deploy, { rpcUrl: anvil.rpcUrl, chain, accounts: anvil.accounts }, dataDir)
-      : {};
-    timings.contracts = since(contractsStart);
 
     const migrationsStart = performance.now();
     await runMigrations(storage, [
