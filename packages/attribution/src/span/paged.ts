@@ -24,10 +24,14 @@ export async function withPages<T>(step: () => T): Promise<T> {
   }
 }
 
-/** A file read in fixed-size pages through `read`, with a bounded LRU cache. */
+/** A file read in fixed-size pages through `read`, with a bounded, approximately-LRU cache. */
 export class PagedFile {
-  private readonly pages = new Map<number, Uint8Array>();
+  // Access stamps instead of reordering a Map on every read: page() sits in the search's inner loop.
+  private readonly pages = new Map<number, { bytes: Uint8Array; stamp: number }>();
   private readonly inflight = new Map<number, Promise<void>>();
+  private clock = 0;
+  private lastNumber = -1;
+  private lastBytes: Uint8Array | undefined;
   constructor(
     private readonly read: RangeRead,
     readonly size: number,
@@ -36,13 +40,15 @@ export class PagedFile {
     readonly io: SpanIndexIoStats,
   ) {}
 
-  /** The resident page, refreshed as most recently used, or a miss to await. */
+  /** The resident page, or a miss to await. */
   page(n: number): Uint8Array {
+    if (n === this.lastNumber) return this.lastBytes!;
     const p = this.pages.get(n);
     if (p) {
-      this.pages.delete(n);
-      this.pages.set(n, p);
-      return p;
+      p.stamp = ++this.clock;
+      this.lastNumber = n;
+      this.lastBytes = p.bytes;
+      return p.bytes;
     }
     throw new PageMiss(() => this.load(n));
   }
@@ -62,8 +68,8 @@ export class PagedFile {
           }
           this.io.requests++;
           this.io.bytes += bytes.length;
-          this.pages.set(n, bytes);
-          while (this.pages.size > this.maxPages) this.pages.delete(this.pages.keys().next().value!);
+          this.pages.set(n, { bytes, stamp: ++this.clock });
+          if (this.pages.size > this.maxPages) this.evict();
         })
         .finally(() => this.inflight.delete(n));
       this.inflight.set(n, pending);
@@ -71,12 +77,21 @@ export class PagedFile {
     return pending;
   }
 
+  /** Drop the least recently used eighth of the cache in one go. */
+  private evict(): void {
+    const stamps = [...this.pages.values()].map((p) => p.stamp).sort((a, b) => a - b);
+    const cut = stamps[Math.floor(stamps.length / 8)]!;
+    for (const [n, p] of this.pages) if (p.stamp <= cut) this.pages.delete(n);
+    this.lastNumber = -1;
+    this.lastBytes = undefined;
+  }
+
   /** Load every page overlapping `[from, to)` concurrently. */
   async prefetch(from: number, to: number): Promise<void> {
     if (to <= from) return;
     const first = Math.floor(from / this.pageSize);
     const last = Math.floor((to - 1) / this.pageSize);
-    if (last - first + 1 > this.maxPages) return; // would evict itself; fall back to misses
+    if (last - first + 1 > this.maxPages / 2) return; // would evict itself; fall back to misses
     const loads: Promise<void>[] = [];
     for (let n = first; n <= last; n++) loads.push(this.load(n));
     await Promise.all(loads);
