@@ -40,8 +40,8 @@ const END = 0x0b;
 const SIMD = 0xfd;
 const V128_LOAD = [SIMD, 0x00, 0x00, 0x00]; // memarg: align hint 1 (unaligned ok), offset 0
 const F32X4_EXTRACT = (lane: number) => [SIMD, 0x1f, lane];
-const F32X4_ADD = [SIMD, ...uleb(0xe4)];
-const F32X4_MUL = [SIMD, ...uleb(0xe6)];
+const F32X4_ADD = [SIMD, 0xe4, 0x01]; // 0xe4 as LEB128
+const F32X4_MUL = [SIMD, 0xe6, 0x01]; // 0xe6 as LEB128
 const I32 = 0x7f;
 const V128 = 0x7b;
 

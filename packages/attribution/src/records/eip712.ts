@@ -42,7 +42,7 @@ export const ATTRIBUTION_RECORD_TYPES = {
 const DOMAIN_TYPE = 'EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)';
 const RECORD_TYPE =
   'AttributionRecord(uint32 recordVersion,string inferenceId,string modelId,string method,bytes32 indexHash,bytes32 evidenceHash,bytes32 recordHash)';
-const ZERO32 = `0x${'0'.repeat(64)}` as const;
+const ZERO32 = '0x0000000000000000000000000000000000000000000000000000000000000000';
 
 /** The EIP-712 message for a record: the readable fields plus the hash that binds all the rest. */
 export function attributionTypedMessage(record: AttributionRecord) {
@@ -126,8 +126,6 @@ export function checksumAddress(addr: string): `0x${string}` {
   return out as `0x${string}`;
 }
 
-const HALF_N = secp256k1.CURVE.n >> 1n;
-
 /** Recover the signer address of a 65-byte `r ‖ s ‖ v` signature over a 32-byte digest. */
 export function recoverAddress(digest: Uint8Array, signature: string): `0x${string}` {
   if (typeof signature !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(signature)) {
@@ -146,7 +144,7 @@ export function recoverAddress(digest: Uint8Array, signature: string): `0x${stri
   try {
     const sig = secp256k1.Signature.fromCompact(bytes.subarray(0, 64));
     // EIP-2: a high-s signature is the malleated twin of a valid one; accept only low-s.
-    if (sig.s > HALF_N) throw new Error('high s');
+    if (sig.s > secp256k1.CURVE.n >> 1n) throw new Error('high s');
     pub = sig.addRecoveryBit(recovery).recoverPublicKey(digest).toRawBytes(false);
   } catch (cause) {
     throw new AttributionRecordError('INVALID_SIGNATURE', 'Signature does not recover to a public key.', {
