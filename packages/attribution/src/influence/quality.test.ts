@@ -8,7 +8,7 @@ import { dataInf } from './dataInf.js';
 import { influenceFunction } from './influenceFunction.js';
 import { logisticRegression } from './logisticRegression.js';
 import { loraLinear } from './loraLinear.js';
-import { loadSpam, pearson, rocAuc, spearman } from './testing/spam.js';
+import { loadSpam, pearson, rocAuc, spearman } from './fixtures/spam.js';
 
 /**
  * Independent binary logistic regression fitted by plain Newton (own gradient, Hessian and
