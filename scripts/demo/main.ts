@@ -26,14 +26,18 @@ async function main(): Promise<void> {
   info(`starting the devnet (anvil + API, data in ${dataDir}) …`);
   // The API's clock, which the demo moves forward to reach the next leaderboard refresh.
   let offset = 0;
-  const clock = { advance: (ms: number) => void (offset += ms) };
+  const clock = {
+    advance: (ms: number) => {
+      offset += ms;
+    },
+  };
   const devnet = await startDevnet({ dataDir, now: () => new Date(Date.now() + offset) });
   try {
     info(`API ${devnet.url}   chain ${devnet.rpcUrl} (id ${devnet.chain.id})`);
     const people = participants(devnet);
 
     step(1, 'Datanets: strict at entry');
-    const datanets = await runDatanets(devnet, people, clock);
+    const datanets = await runDatanets(people, clock);
 
     const loop = await runLoop(devnet, people, datanets, { workDir: tempDir ?? dataDir, requests: 12 });
 

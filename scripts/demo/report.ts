@@ -28,7 +28,8 @@ export function writeReport(
   loop: LoopOutcome,
 ): void {
   const nameOf = (a: string) => people.find((p) => p.address.toLowerCase() === a.toLowerCase())?.name ?? a;
-  const max = loop.payouts.reduce((m, p) => (p.claimed > m ? p.claimed : m), 1n);
+  let max = 1n;
+  for (const p of loop.payouts) if (p.claimed > max) max = p.claimed;
   const barH = 28;
   const chart = `<svg width="640" height="${loop.payouts.length * barH + 10}" role="img" aria-label="Payouts">${loop.payouts
     .map((p, i) => {

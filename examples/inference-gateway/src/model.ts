@@ -25,7 +25,10 @@ export function trainMarkovModel(texts: readonly string[], order = 3): MarkovMod
       const key = w.slice(i, i + order).join(' ');
       if (/[.!?]$/.test(w[i - 1] ?? '.') && /^[A-Z]/.test(w[i]!)) starts.push(key);
       let m = next.get(key);
-      if (!m) next.set(key, (m = new Map()));
+      if (!m) {
+        m = new Map();
+        next.set(key, m);
+      }
       const nw = w[i + order]!;
       m.set(nw, (m.get(nw) ?? 0) + 1);
     }

@@ -96,6 +96,7 @@ export async function createApiApp(options: CreateApiAppOptions): Promise<ApiApp
           'content-type',
           'idempotency-key',
           'x-request-id',
+          'x-openledger-sdk',
           'x-payment',
           'upload-offset',
           'upload-length',
