@@ -8,15 +8,36 @@ import {
   type OpenLedgerClient,
   ValidationError,
 } from '@openledger/core';
+import * as z from 'zod/mini';
 import { type Contribution, ContributionSchema } from '../api/contribution.js';
 import { UPLOAD_OFFSET_HEADER, type Upload, UploadSchema } from '../api/upload.js';
 import type { DatanetSpec } from '../spec/defineDatanet.js';
 import { createSha256 } from '../validate/hash.js';
 import type { ContributionDecoder, QuotaUsage, ValidationReport } from '../validate/types.js';
 import { validateContribution } from '../validate/validateContribution.js';
-import { getDatanet } from './getDatanet.js';
 
 const DEFAULT_CHUNK_BYTES = 256 * 1024;
+
+// The API sends specs with every default applied, which is what validateContribution needs.
+// Reading one through this envelope (zod/mini) keeps the full spec schema, and classic zod,
+// out of the bundle of an app that only uploads.
+const SpecEnvelopeSchema = /* @__PURE__ */ (() =>
+  z.object({
+    spec: z.looseObject({
+      id: z.string(),
+      kind: z.enum(['text', 'image', 'audio']),
+      formats: z.array(z.string()),
+      limits: z.looseObject({
+        maxFileBytes: z.number(),
+        contributorBytesPerDay: z.number(),
+        datanetBytesPerDay: z.number(),
+        contributorFilesPerDay: z.number(),
+        maxLineBytes: z.number(),
+      }),
+      rules: z.looseObject({}),
+      review: z.looseObject({}),
+    }),
+  }))();
 const HASH_READ_BYTES = 1 << 20;
 
 /** Progress of {@link submitContribution}: which phase, and bytes the server confirmed holding. */
@@ -113,7 +134,15 @@ export async function submitContribution(
   if (params.skipValidation) {
     contentHash = await hashBlob(blob, signal);
   } else {
-    const spec = params.spec ?? (await getDatanet(client, { datanetId: params.datanetId, signal })).spec;
+    const spec =
+      params.spec ??
+      ((
+        await client.request({
+          path: `/v1/datanets/${encodeURIComponent(params.datanetId)}`,
+          schema: SpecEnvelopeSchema,
+          signal,
+        })
+      ).spec as unknown as DatanetSpec);
     report = await validateContribution(spec, blob, {
       fileName,
       now: new Date(),

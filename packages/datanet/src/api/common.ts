@@ -1,4 +1,14 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import type * as core from 'zod/v4/core';
+
+// Response schemas use zod/mini so that an app importing one action bundles a few kB of zod
+// rather than all of it; request bodies (parsed by the devnet) use classic zod.
+function hexSchema(pattern: RegExp, message: string): z.ZodMiniType<`0x${string}`, `0x${string}`> {
+  return z.string().check(z.regex(pattern, message)) as unknown as z.ZodMiniType<
+    `0x${string}`,
+    `0x${string}`
+  >;
+}
 
 /**
  * A 0x-prefixed 32-byte hex string (lowercase), the wire form of content hashes and Merkle roots.
@@ -8,10 +18,7 @@ import { z } from 'zod';
  * Bytes32Schema.parse(`0x${'ab'.repeat(32)}`);
  */
 export const Bytes32Schema = /* @__PURE__ */ (() =>
-  z
-    .string()
-    .regex(/^0x[0-9a-f]{64}$/, 'expected 0x followed by 64 lowercase hex digits')
-    .transform((s) => s as `0x${string}`))();
+  hexSchema(/^0x[0-9a-f]{64}$/, 'expected 0x followed by 64 lowercase hex digits'))();
 
 /**
  * A 0x-prefixed 20-byte account address, compared case-insensitively (kept lowercase on the wire).
@@ -21,12 +28,18 @@ export const Bytes32Schema = /* @__PURE__ */ (() =>
  * AddressSchema.parse('0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'); // lowercased
  */
 export const AddressSchema = /* @__PURE__ */ (() =>
-  z
-    .string()
-    .regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte address')
-    .transform((s) => s.toLowerCase() as `0x${string}`))();
+  z.pipe(
+    z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, 'expected a 0x-prefixed 20-byte address')),
+    z.transform((s: string) => s.toLowerCase() as `0x${string}`),
+  ))();
 
-/** ISO-8601 timestamp as the API sends it. */
+/**
+ * ISO-8601 timestamp as the API sends it.
+ *
+ * @example
+ * import { TimestampSchema } from '@openledger/datanet';
+ * TimestampSchema.parse('2026-01-01T00:00:00.000Z');
+ */
 export const TimestampSchema = /* @__PURE__ */ (() => z.iso.datetime({ offset: true }))();
 
 /**
@@ -37,8 +50,8 @@ export const TimestampSchema = /* @__PURE__ */ (() => z.iso.datetime({ offset: t
  * import { pageSchema, ContributionSchema } from '@openledger/datanet';
  * const ContributionPageSchema = pageSchema(ContributionSchema);
  */
-export function pageSchema<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), nextCursor: z.string().min(1).nullable() });
+export function pageSchema<T extends core.$ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.nullable(z.string().check(z.minLength(1))) });
 }
 
 /** One page of a cursor-paginated list. */
@@ -57,7 +70,7 @@ export interface Page<T> {
  */
 export const ApiErrorBodySchema = /* @__PURE__ */ (() =>
   z.object({
-    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+    error: z.object({ code: z.string(), message: z.string(), details: z.optional(z.unknown()) }),
   }))();
 
 /**

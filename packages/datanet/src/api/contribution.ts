@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as zc from 'zod';
+import * as z from 'zod/mini';
 import { AddressSchema, Bytes32Schema, TimestampSchema } from './common.js';
 
 /**
@@ -27,9 +28,9 @@ export const ValidationReportIssueSchema = /* @__PURE__ */ (() =>
   z.looseObject({
     code: z.string(),
     message: z.string(),
-    row: z.number().int().optional(),
-    path: z.array(z.union([z.string(), z.number()])).optional(),
-    offset: z.number().int().optional(),
+    row: z.optional(z.int()),
+    path: z.optional(z.array(z.union([z.string(), z.number()]))),
+    offset: z.optional(z.int()),
   }))();
 
 /**
@@ -44,9 +45,9 @@ export const ValidationReportIssueSchema = /* @__PURE__ */ (() =>
 export const ValidationReportWireSchema = /* @__PURE__ */ (() =>
   z.looseObject({
     status: z.enum(['accepted', 'rejected']),
-    score: z.number().min(0).max(1).nullable().optional(),
+    score: z.optional(z.nullable(z.number().check(z.gte(0), z.lte(1)))),
     issues: z.array(ValidationReportIssueSchema),
-    bytes: z.number().int().nonnegative(),
+    bytes: z.int().check(z.gte(0)),
   }))();
 
 /** The report a contribution carries, as parsed from the wire. */
@@ -64,8 +65,8 @@ export type ValidationReportWire = z.infer<typeof ValidationReportWireSchema>;
 export const ReviewSchema = /* @__PURE__ */ (() =>
   z.object({
     decision: z.enum(['accept', 'reject']),
-    reviewer: AddressSchema.nullable(),
-    reason: z.string().nullable(),
+    reviewer: z.nullable(AddressSchema),
+    reason: z.nullable(z.string()),
     reviewedAt: TimestampSchema,
   }))();
 
@@ -84,19 +85,19 @@ export type Review = z.infer<typeof ReviewSchema>;
  */
 export const ContributionSchema = /* @__PURE__ */ (() =>
   z.object({
-    id: z.string().min(1),
-    datanetId: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
+    datanetId: z.string().check(z.minLength(1)),
     contributor: AddressSchema,
     fileName: z.string(),
-    mediaType: z.string().nullable(),
-    bytes: z.number().int().nonnegative(),
+    mediaType: z.nullable(z.string()),
+    bytes: z.int().check(z.gte(0)),
     /** sha256 of the file's bytes: the leaf a version's Merkle tree commits to. */
     contentHash: Bytes32Schema,
     status: ContributionStatusSchema,
     /** The validation score in 0..1 for files that passed entry, else `null`. */
-    score: z.number().min(0).max(1).nullable(),
+    score: z.nullable(z.number().check(z.gte(0), z.lte(1))),
     report: ValidationReportWireSchema,
-    review: ReviewSchema.nullable(),
+    review: z.nullable(ReviewSchema),
     createdAt: TimestampSchema,
   }))();
 
@@ -111,10 +112,10 @@ export type Contribution = z.infer<typeof ContributionSchema>;
  * ReviewBodySchema.parse({ decision: 'reject', reason: 'off topic' });
  */
 export const ReviewBodySchema = /* @__PURE__ */ (() =>
-  z.object({
-    decision: z.enum(['accept', 'reject']),
-    reason: z.string().max(2000).optional(),
+  zc.object({
+    decision: zc.enum(['accept', 'reject']),
+    reason: zc.string().max(2000).optional(),
   }))();
 
 /** See {@link ReviewBodySchema}. */
-export type ReviewBody = z.infer<typeof ReviewBodySchema>;
+export type ReviewBody = zc.infer<typeof ReviewBodySchema>;

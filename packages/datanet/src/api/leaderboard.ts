@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AddressSchema, TimestampSchema } from './common.js';
 
 /**
@@ -12,17 +12,17 @@ import { AddressSchema, TimestampSchema } from './common.js';
 export const LeaderboardEntrySchema = /* @__PURE__ */ (() =>
   z.object({
     /** 1-based; equal scores share a rank. */
-    rank: z.number().int().positive(),
+    rank: z.int().check(z.gt(0)),
     contributor: AddressSchema,
     score: z.number(),
-    accepted: z.number().int().nonnegative(),
-    rejected: z.number().int().nonnegative(),
+    accepted: z.int().check(z.gte(0)),
+    rejected: z.int().check(z.gte(0)),
     /** Posterior mean acceptance rate (Beta prior). */
-    acceptanceRate: z.number().min(0).max(1),
+    acceptanceRate: z.number().check(z.gte(0), z.lte(1)),
     /** UTC days in the window with an accepted contribution. */
-    activeDays: z.number().int().nonnegative(),
+    activeDays: z.int().check(z.gte(0)),
     /** Sum of validation scores of accepted files in the window. */
-    qualityPoints: z.number().nonnegative(),
+    qualityPoints: z.number().check(z.gte(0)),
   }))();
 
 /**
@@ -39,7 +39,7 @@ export const LeaderboardEntrySchema = /* @__PURE__ */ (() =>
  */
 export const DatanetLeaderboardSchema = /* @__PURE__ */ (() =>
   z.object({
-    datanetId: z.string().min(1),
+    datanetId: z.string().check(z.minLength(1)),
     computedAt: TimestampSchema,
     nextRefreshAt: TimestampSchema,
     windowStart: TimestampSchema,

@@ -78,7 +78,7 @@ describe('wire schemas', () => {
       { now: day },
     );
     expect(board.entries).toHaveLength(1);
-    expect(LeaderboardEntrySchema.array().parse(board.entries)).toEqual(board.entries);
+    expect(board.entries.map((e) => LeaderboardEntrySchema.parse(e))).toEqual(board.entries);
   });
 
   test('contributions and pages reject unknown states and malformed cursors', () => {

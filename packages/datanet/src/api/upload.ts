@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as zc from 'zod';
+import * as z from 'zod/mini';
 import { AddressSchema, Bytes32Schema, TimestampSchema } from './common.js';
 
 /**
@@ -12,16 +13,16 @@ import { AddressSchema, Bytes32Schema, TimestampSchema } from './common.js';
  * CreateUploadBodySchema.parse({ fileName: 'a.txt', size: 5, contentHash: `0x${'00'.repeat(32)}` });
  */
 export const CreateUploadBodySchema = /* @__PURE__ */ (() =>
-  z.object({
-    fileName: z.string().min(1).max(255),
-    size: z.number().int().nonnegative(),
+  zc.object({
+    fileName: zc.string().min(1).max(255),
+    size: zc.number().int().nonnegative(),
     /** sha256 of the whole file; the server checks the received bytes against it. */
-    contentHash: Bytes32Schema,
-    mediaType: z.string().max(255).optional(),
+    contentHash: zc.string().regex(/^0x[0-9a-f]{64}$/, 'expected 0x followed by 64 lowercase hex digits'),
+    mediaType: zc.string().max(255).optional(),
   }))();
 
 /** See {@link CreateUploadBodySchema}. */
-export type CreateUploadBody = z.infer<typeof CreateUploadBodySchema>;
+export type CreateUploadBody = zc.infer<typeof CreateUploadBodySchema>;
 
 /**
  * A resumable upload session. `offset` is how many bytes the server holds: a client that lost
@@ -37,17 +38,17 @@ export type CreateUploadBody = z.infer<typeof CreateUploadBodySchema>;
  */
 export const UploadSchema = /* @__PURE__ */ (() =>
   z.object({
-    id: z.string().min(1),
-    datanetId: z.string().min(1),
+    id: z.string().check(z.minLength(1)),
+    datanetId: z.string().check(z.minLength(1)),
     contributor: AddressSchema,
     fileName: z.string(),
-    size: z.number().int().nonnegative(),
-    offset: z.number().int().nonnegative(),
+    size: z.int().check(z.gte(0)),
+    offset: z.int().check(z.gte(0)),
     contentHash: Bytes32Schema,
     status: z.enum(['open', 'complete']),
-    contributionId: z.string().nullable(),
+    contributionId: z.nullable(z.string()),
     /** The largest chunk the server accepts in one `PUT`. */
-    maxChunkBytes: z.number().int().positive(),
+    maxChunkBytes: z.int().check(z.gt(0)),
     createdAt: TimestampSchema,
   }))();
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AddressSchema, Bytes32Schema, TimestampSchema } from './common.js';
 
 /**
@@ -14,10 +14,10 @@ import { AddressSchema, Bytes32Schema, TimestampSchema } from './common.js';
  */
 export const VersionSchema = /* @__PURE__ */ (() =>
   z.object({
-    datanetId: z.string().min(1),
-    version: z.number().int().positive(),
+    datanetId: z.string().check(z.minLength(1)),
+    version: z.int().check(z.gt(0)),
     merkleRoot: Bytes32Schema,
-    leafCount: z.number().int().nonnegative(),
+    leafCount: z.int().check(z.gte(0)),
     publishedBy: AddressSchema,
     createdAt: TimestampSchema,
   }))();
@@ -36,9 +36,9 @@ export type Version = z.infer<typeof VersionSchema>;
  */
 export const MembershipProofSchema = /* @__PURE__ */ (() =>
   z.object({
-    datanetId: z.string().min(1),
-    version: z.number().int().positive(),
-    contributionId: z.string().min(1),
+    datanetId: z.string().check(z.minLength(1)),
+    version: z.int().check(z.gt(0)),
+    contributionId: z.string().check(z.minLength(1)),
     merkleRoot: Bytes32Schema,
     contentHash: Bytes32Schema,
     proof: z.array(Bytes32Schema),

@@ -12,6 +12,7 @@ import {
   VersionSchema,
 } from '@openledger/datanet';
 import { z } from 'zod';
+import type * as core from 'zod/v4/core';
 import { defineRoute } from '../../api/defineRoute.js';
 import { MAX_CHUNK_BYTES } from './service.js';
 
@@ -20,6 +21,15 @@ const ApiErrorBody = z.object({
 });
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, { description: `Error (${s})`, schema: ApiErrorBody }]));
+
+/**
+ * The datanet package's response schemas are zod/mini (small client bundles); the route seam
+ * checks classic schemas by `instanceof`, so they travel in the object form, which it validates
+ * with `safeParse` and documents with `z.toJSONSchema` all the same.
+ */
+const json = <S extends core.$ZodType>(schema: S) => ({
+  schema: schema as unknown as z.ZodType<core.output<S>, core.input<S>>,
+});
 
 const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().min(1).max(255).optional() });
 const PageQuery = {
@@ -40,7 +50,7 @@ export const createDatanetRoute = defineRoute({
   request: { headers: IdempotencyHeaders, body: CreateDatanetBodySchema },
   // Idempotency is implemented by the service, in the same transaction as the write.
   idempotency: false,
-  responses: { 201: DatanetSchema, ...errors(400, 401, 403, 409, 422) },
+  responses: { 201: json(DatanetSchema), ...errors(400, 401, 403, 409, 422) },
 });
 
 export const listDatanetsRoute = defineRoute({
@@ -48,7 +58,7 @@ export const listDatanetsRoute = defineRoute({
   path: '/v1/datanets',
   summary: 'List datanets, oldest first (cursor-paginated)',
   request: { query: z.object({ ...PageQuery, owner: z.string().optional() }) },
-  responses: { 200: pageSchema(DatanetSchema), ...errors(400) },
+  responses: { 200: json(pageSchema(DatanetSchema)), ...errors(400) },
 });
 
 export const getDatanetRoute = defineRoute({
@@ -56,7 +66,7 @@ export const getDatanetRoute = defineRoute({
   path: '/v1/datanets/{datanetId}',
   summary: 'Read a datanet with its counts and latest version',
   request: { params: DatanetParams },
-  responses: { 200: DatanetSchema, ...errors(404) },
+  responses: { 200: json(DatanetSchema), ...errors(404) },
 });
 
 export const createUploadRoute = defineRoute({
@@ -68,7 +78,7 @@ export const createUploadRoute = defineRoute({
   request: { params: DatanetParams, headers: IdempotencyHeaders, body: CreateUploadBodySchema },
   // Idempotency is implemented by the service, in the same transaction as the write.
   idempotency: false,
-  responses: { 200: UploadSchema, 201: UploadSchema, ...errors(400, 401, 404, 422) },
+  responses: { 200: json(UploadSchema), 201: json(UploadSchema), ...errors(400, 401, 404, 422) },
 });
 
 export const getUploadRoute = defineRoute({
@@ -76,7 +86,7 @@ export const getUploadRoute = defineRoute({
   path: '/v1/uploads/{uploadId}',
   summary: 'Read an upload session: how many bytes the server holds',
   request: { params: UploadParams },
-  responses: { 200: UploadSchema, ...errors(401, 404) },
+  responses: { 200: json(UploadSchema), ...errors(401, 404) },
 });
 
 export const putChunkRoute = defineRoute({
@@ -93,7 +103,7 @@ export const putChunkRoute = defineRoute({
   maxBodyBytes: MAX_CHUNK_BYTES,
   // Idempotency is implemented by the service, in the same transaction as the write.
   idempotency: false,
-  responses: { 200: UploadSchema, ...errors(400, 401, 404, 409, 413) },
+  responses: { 200: json(UploadSchema), ...errors(400, 401, 404, 409, 413) },
 });
 
 export const completeUploadRoute = defineRoute({
@@ -104,7 +114,7 @@ export const completeUploadRoute = defineRoute({
   request: { params: UploadParams, headers: IdempotencyHeaders },
   // Idempotency is implemented by the service, in the same transaction as the write.
   idempotency: false,
-  responses: { 200: ContributionSchema, ...errors(401, 404, 409, 422) },
+  responses: { 200: json(ContributionSchema), ...errors(401, 404, 409, 422) },
 });
 
 export const listContributionsRoute = defineRoute({
@@ -115,11 +125,11 @@ export const listContributionsRoute = defineRoute({
     params: DatanetParams,
     query: z.object({
       ...PageQuery,
-      status: ContributionStatusSchema.optional(),
+      status: z.enum(ContributionStatusSchema.options).optional(),
       contributor: z.string().optional(),
     }),
   },
-  responses: { 200: pageSchema(ContributionSchema), ...errors(400, 404) },
+  responses: { 200: json(pageSchema(ContributionSchema)), ...errors(400, 404) },
 });
 
 export const getContributionRoute = defineRoute({
@@ -127,7 +137,7 @@ export const getContributionRoute = defineRoute({
   path: '/v1/contributions/{contributionId}',
   summary: 'Read a contribution with its report and review',
   request: { params: ContributionParams },
-  responses: { 200: ContributionSchema, ...errors(404) },
+  responses: { 200: json(ContributionSchema), ...errors(404) },
 });
 
 export const getContributionContentRoute = defineRoute({
@@ -145,7 +155,7 @@ export const reviewContributionRoute = defineRoute({
   request: { params: ContributionParams, headers: IdempotencyHeaders, body: ReviewBodySchema },
   // Idempotency is implemented by the service, in the same transaction as the write.
   idempotency: false,
-  responses: { 200: ContributionSchema, ...errors(401, 403, 404, 409, 422) },
+  responses: { 200: json(ContributionSchema), ...errors(401, 403, 404, 409, 422) },
 });
 
 export const publishVersionRoute = defineRoute({
@@ -155,7 +165,7 @@ export const publishVersionRoute = defineRoute({
   request: { params: DatanetParams, headers: IdempotencyHeaders },
   // Idempotency is implemented by the service, in the same transaction as the write.
   idempotency: false,
-  responses: { 201: VersionSchema, ...errors(401, 403, 404, 409, 422) },
+  responses: { 201: json(VersionSchema), ...errors(401, 403, 404, 409, 422) },
 });
 
 export const listVersionsRoute = defineRoute({
@@ -163,7 +173,7 @@ export const listVersionsRoute = defineRoute({
   path: '/v1/datanets/{datanetId}/versions',
   summary: 'List a datanet’s versions (cursor-paginated)',
   request: { params: DatanetParams, query: z.object(PageQuery) },
-  responses: { 200: pageSchema(VersionSchema), ...errors(400, 404) },
+  responses: { 200: json(pageSchema(VersionSchema)), ...errors(400, 404) },
 });
 
 const VersionParams = z.object({
@@ -176,7 +186,7 @@ export const getVersionRoute = defineRoute({
   path: '/v1/datanets/{datanetId}/versions/{version}',
   summary: 'Read one version (a number or `latest`)',
   request: { params: VersionParams },
-  responses: { 200: VersionSchema, ...errors(404) },
+  responses: { 200: json(VersionSchema), ...errors(404) },
 });
 
 export const getProofRoute = defineRoute({
@@ -190,7 +200,7 @@ export const getProofRoute = defineRoute({
       contributionId: z.string().min(1).max(64),
     }),
   },
-  responses: { 200: MembershipProofSchema, ...errors(404) },
+  responses: { 200: json(MembershipProofSchema), ...errors(404) },
 });
 
 export const getLeaderboardRoute = defineRoute({
@@ -198,5 +208,5 @@ export const getLeaderboardRoute = defineRoute({
   path: '/v1/datanets/{datanetId}/leaderboard',
   summary: 'The datanet’s leaderboard, recomputed at most once per refresh interval (hourly)',
   request: { params: DatanetParams },
-  responses: { 200: DatanetLeaderboardSchema, ...errors(404) },
+  responses: { 200: json(DatanetLeaderboardSchema), ...errors(404) },
 });
