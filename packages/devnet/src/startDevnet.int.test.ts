@@ -25,8 +25,9 @@ async function tempDir() {
   return dir;
 }
 
+// Most tests need no contracts; the restart tests keep the real (token package) deployment.
 async function start(options: Parameters<typeof startDevnet>[0] = {}) {
-  const devnet = await startDevnet({ routes, ...options });
+  const devnet = await startDevnet({ routes, contracts: false, ...options });
   running.add(devnet);
   return devnet;
 }
@@ -125,7 +126,8 @@ describe('startDevnet', () => {
 
   test('keeps API data and chain state across a restart on the same dataDir, and stops cleanly', async () => {
     const dataDir = await tempDir();
-    const first = await start({ dataDir });
+    const { defaultDeployContracts } = await import('./contracts.js');
+    const first = await start({ dataDir, contracts: defaultDeployContracts ?? false });
     const created = await fetch(`${first.url}/v1/notes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -151,7 +153,9 @@ describe('startDevnet', () => {
     expect(await portClosed(url)).toBe(true);
     expect(await portClosed(rpcUrl)).toBe(true);
 
-    const second = await start({ dataDir });
+    const second = await start({ dataDir, contracts: defaultDeployContracts ?? false });
+    // The contracts recorded in dataDir are reused, not deployed again.
+    expect(second.contracts).toEqual(first.contracts);
     const note = await fetch(`${second.url}/v1/notes/n1`);
     expect(note.status).toBe(200);
     expect(await note.json()).toMatchObject({ id: 'n1', text: 'kept across restarts' });

@@ -3,7 +3,7 @@ import { healthRoutes } from '../routes/health.js';
 import { useDevnet } from './useDevnet.js';
 
 let clock = new Date('2031-05-06T07:08:09.000Z');
-const devnet = useDevnet({ routes: [healthRoutes], now: () => clock });
+const devnet = useDevnet({ routes: [healthRoutes], contracts: false, now: () => clock });
 
 describe('useDevnet', () => {
   test('gives every test of the file the same running devnet', async () => {
