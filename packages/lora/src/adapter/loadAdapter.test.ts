@@ -247,6 +247,23 @@ describe('saveAdapter / loadAdapter', () => {
     await expect(loadAdapter({ files }, { verifyLineage: true })).resolves.toBeDefined();
   });
 
+  test('checks a local adapter against a base model before parsing its weights', async () => {
+    const { files } = await saveAdapter(sample());
+    const llama = {
+      family: 'llama',
+      hiddenSize: 16,
+      numHiddenLayers: 2,
+      numAttentionHeads: 2,
+      numKeyValueHeads: 1,
+    };
+    await expect(loadAdapter({ files }, { baseModel: llama })).resolves.toBeDefined();
+    await expect(
+      loadAdapter({ files }, { baseModel: { ...llama, numHiddenLayers: 1 } }),
+    ).rejects.toMatchObject({
+      code: 'INCOMPATIBLE',
+    });
+  });
+
   test('reports missing files and invalid configs with typed errors', async () => {
     const { files } = await saveAdapter(sample());
     await expect(

@@ -1,5 +1,13 @@
 import { AbortError, NetworkError } from '@openledger/core';
+import { type BaseModelInfo, checkCompatibility } from '../compat/checkCompatibility.js';
 import { AdapterError } from '../errors.js';
+import {
+  MAX_HEADER_BYTES,
+  parseHeaderJson,
+  readHeaderLength,
+  type TensorInfo,
+} from '../safetensors/header.js';
+import { inspectSafetensors } from '../safetensors/inspectSafetensors.js';
 import { parseSafetensors } from '../safetensors/parseSafetensors.js';
 import { nodeImport } from '../util/node.js';
 import { createAdapter } from './createAdapter.js';
@@ -29,6 +37,11 @@ export interface LoadAdapterOptions {
   sha256?: string;
   /** Also recompute the weights hash and compare it with the lineage's `weightsSha256`. */
   verifyLineage?: boolean;
+  /**
+   * Check the adapter against this base model from its config and safetensors header before
+   * any weight is read (for URLs, before the weights are downloaded); throws `INCOMPATIBLE`.
+   */
+  baseModel?: BaseModelInfo;
 }
 
 /** What {@link loadAdapter} returns. */
@@ -64,11 +77,14 @@ export async function loadAdapter(
     if (got !== opts.sha256.toLowerCase().replace(/^0x/, ''))
       throw new AdapterError('INTEGRITY_MISMATCH', `${WEIGHTS} has sha256 ${got}, expected ${opts.sha256}.`);
   }
-  let config: unknown;
-  try {
-    config = JSON.parse(new TextDecoder().decode(configBytes));
-  } catch (cause) {
-    throw new AdapterError('INVALID_CONFIG', `${CONFIG} is not valid JSON.`, { cause });
+  const config = parseConfig(configBytes);
+  if (opts.baseModel && !files.has(CHECKED)) {
+    const n = readHeaderLength(weights, weights.length, MAX_HEADER_BYTES);
+    assertCompatible(
+      config,
+      parseHeaderJson(weights.subarray(8, 8 + n), n, weights.length - 8 - n).tensors,
+      opts.baseModel,
+    );
   }
   const file = parseSafetensors(weights);
   const metadata = { ...file.metadata };
@@ -109,6 +125,36 @@ export async function loadAdapter(
   return adapter;
 }
 
+/** Marks a source already checked against the base model (header inspected remotely). */
+const CHECKED = '\u0000checked';
+
+function parseConfig(bytes: Uint8Array): Record<string, unknown> {
+  let config: unknown;
+  try {
+    config = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (cause) {
+    throw new AdapterError('INVALID_CONFIG', `${CONFIG} is not valid JSON.`, { cause });
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw new AdapterError('INVALID_CONFIG', `${CONFIG} must hold a JSON object.`);
+  return config as Record<string, unknown>;
+}
+
+function assertCompatible(config: Record<string, unknown>, tensors: TensorInfo[], base: BaseModelInfo): void {
+  const report = checkCompatibility({ config, tensors }, base);
+  if (!report.compatible)
+    throw new AdapterError(
+      'INCOMPATIBLE',
+      `The adapter does not fit ${base.name ?? `this ${base.family} model`}.`,
+      {
+        metaMessages: report.issues
+          .filter((i) => i.severity === 'error')
+          .slice(0, 8)
+          .map((i) => `- ${i.message}`),
+      },
+    );
+}
+
 async function readSource(source: AdapterSource, opts: LoadAdapterOptions): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
   if (typeof source === 'object' && 'files' in source && !(source instanceof URL)) {
@@ -134,6 +180,17 @@ async function readSource(source: AdapterSource, opts: LoadAdapterOptions): Prom
   }
   if (typeof source === 'string' || source instanceof URL) {
     const base = String(source).replace(/\/?$/, '/');
+    if (opts.baseModel) {
+      // Header first: an incompatible adapter is refused before its weights are downloaded.
+      const configBytes = await fetchBytes(new URL(CONFIG, base).href, opts, false, false);
+      const head = await inspectSafetensors(new URL(WEIGHTS, base).href, {
+        ...(opts.fetch ? { fetch: opts.fetch } : {}),
+        ...(opts.headers ? { headers: opts.headers } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      assertCompatible(parseConfig(configBytes!), head.tensors, opts.baseModel);
+      out.set(CHECKED, new Uint8Array(0));
+    }
     const [config, weights, lineage] = await Promise.all([
       fetchBytes(new URL(CONFIG, base).href, opts, false, false),
       fetchBytes(new URL(WEIGHTS, base).href, opts, false, true),

@@ -75,6 +75,27 @@ afterAll(async () => {
 });
 
 describe('remote adapters over HTTP', () => {
+  test('loadAdapter with a baseModel refuses an incompatible adapter before downloading its weights', async () => {
+    const tiny = {
+      family: 'llama',
+      hiddenSize: 256,
+      numHiddenLayers: 1,
+      numAttentionHeads: 4,
+      numKeyValueHeads: 2,
+    };
+    requests.length = 0;
+    await expect(
+      loadAdapter(`${base}/a/`, { baseModel: { ...tiny, hiddenSize: 128 } }),
+    ).rejects.toMatchObject({
+      code: 'INCOMPATIBLE',
+    });
+    const weightGets = requests.filter((r) => r.path === '/a/adapter_model.safetensors');
+    expect(weightGets.length).toBeGreaterThan(0);
+    expect(weightGets.every((r) => r.range !== undefined)).toBe(true);
+    const ok = await loadAdapter(`${base}/a/`, { baseModel: tiny });
+    expect(ok.modules).toHaveLength(2);
+  });
+
   test('inspectSafetensors reads only the header with two range requests', async () => {
     requests.length = 0;
     const head = await inspectSafetensors(`${base}/a/adapter_model.safetensors`);
