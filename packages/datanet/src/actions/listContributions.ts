@@ -23,7 +23,7 @@ const ContributionPageSchema = /* @__PURE__ */ (() => pageSchema(ContributionSch
 
 /**
  * List a datanet's contributions, oldest first, one page at a time. Walk every page with
- * {@link iterateContributions}.
+ * `iterateContributions`.
  *
  * @example
  * import { createClient } from '@openledger/core';

@@ -191,7 +191,7 @@ export async function submitContribution(
   );
   const uploadPath = `/v1/uploads/${encodeURIComponent(upload.id)}`;
   const chunkSize = Math.max(1, Math.min(params.chunkSize ?? DEFAULT_CHUNK_BYTES, upload.maxChunkBytes));
-  const report_ = (u: Upload) =>
+  const reportUpload = (u: Upload) =>
     onProgress?.({
       phase: 'uploading',
       bytes: u.offset,
@@ -203,7 +203,7 @@ export async function submitContribution(
   for (;;) {
     while (upload.status === 'open' && upload.offset < size) {
       if (signal?.aborted) throw new AbortError({ operation: 'Contribution upload', cause: signal.reason });
-      report_(upload);
+      reportUpload(upload);
       const start = upload.offset;
       const chunk = new Uint8Array(await blob.slice(start, Math.min(size, start + chunkSize)).arrayBuffer());
       try {
@@ -225,7 +225,7 @@ export async function submitContribution(
         resumes++;
       }
     }
-    report_(upload);
+    reportUpload(upload);
     onProgress?.({ phase: 'completing', bytes: size, totalBytes: size, percent: 1 });
     try {
       const contribution =
