@@ -34,3 +34,9 @@ export function short(addr: string): string {
 export function totalElapsed(): string {
   return elapsed();
 }
+
+/** An OPEN amount for display, to 8 decimals (the checks compare exact wei). */
+export function open(wei: bigint): string {
+  const s = wei.toString().padStart(19, '0');
+  return `${s.slice(0, -18)}.${s.slice(-18, -10)}`;
+}

@@ -28,7 +28,7 @@ import { type Completion, createGateway } from '../../examples/inference-gateway
 import { prepareServing, type Serving } from '../../examples/inference-gateway/src/prepare.js';
 import { rowsOf } from '../../examples/inference-gateway/src/seed.js';
 import type { DatanetOutcome, Participant } from './datanets.js';
-import { info, ok, short, step } from './log.js';
+import { info, ok, open, short, step } from './log.js';
 
 export interface LoopOutcome {
   serving: Pick<Serving, 'indexHash' | 'adapterId' | 'composition'> & {
@@ -271,7 +271,7 @@ export async function runLoop(
   payouts.sort((a, b) => (b.claimed > a.claimed ? 1 : b.claimed < a.claimed ? -1 : 0));
   for (const p of payouts)
     info(
-      `  ${p.name.padEnd(9)} claimed ${formatOpen(p.claimed).padStart(10)} OPEN  (balance +${formatOpen(p.delta)} after ${formatOpen(p.gas)} gas)`,
+      `  ${p.name.padEnd(9)} claimed ${open(p.claimed)} OPEN  (balance +${open(p.delta)} after ${open(p.gas)} gas)`,
     );
   const claimedTotal = payouts.reduce((a, p) => a + p.claimed, 0n);
   if (claimedTotal !== redeemed) throw new Error(`claims ${claimedTotal} ≠ redeemed ${redeemed}`);

