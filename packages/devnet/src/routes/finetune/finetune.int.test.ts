@@ -6,6 +6,7 @@ import {
   getFineTuneJob,
   watchFineTuneJob,
 } from '@openledger/lora';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, test } from 'vitest';
 import { useDevnet } from '../../testing/useDevnet.js';
 import { devnetApiKey } from '../datanets/auth.js';
@@ -29,6 +30,22 @@ async function collect(it: AsyncIterable<FineTuneEvent & { id: string | undefine
 }
 
 describe('ModelFactory fine-tuning against the devnet', () => {
+  test('the finetune routes are listed in a valid OpenAPI 3.1 document', async () => {
+    const doc = (await (await fetch(`${devnet().url}/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    const result = await new Validator().validate(doc as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/finetune/jobs',
+        '/v1/finetune/jobs/{jobId}',
+        '/v1/finetune/jobs/{jobId}/cancel',
+        '/v1/finetune/jobs/{jobId}/events',
+      ]),
+    );
+  });
+
   test('a job runs to completion and its progress streams over SSE', async () => {
     const job = await createFineTuneJob(client(), { spec });
     expect(job).toMatchObject({ status: 'queued', spec: { r: 8, method: 'lora' }, adapterId: null });
