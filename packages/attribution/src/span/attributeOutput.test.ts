@@ -7,7 +7,7 @@ import { buildSpanIndex } from './buildSpanIndex.js';
 import { mobyDickChapter } from './fixtures/corpus.js';
 
 const tokenizer = createTiktokenTokenizer('gpt2');
-const chapters = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({
+const chapters = [1, 2, 3, 4, 5, 6, 7, 8, 42].map((n) => ({
   id: `moby-dick/ch${n}`,
   contributor: `0x${String(n).padStart(40, '0')}`,
   text: mobyDickChapter(n),
@@ -66,7 +66,7 @@ describe('attributeOutput', () => {
     const byte = createByteTokenizer();
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.nat({ max: 7 }), fc.nat({ max: 3000 }), fc.integer({ min: 5, max: 60 })), {
+        fc.array(fc.tuple(fc.nat({ max: 8 }), fc.nat({ max: 20000 }), fc.integer({ min: 5, max: 60 })), {
           maxLength: 4,
         }),
         fc.string({ maxLength: 40 }),
@@ -76,6 +76,13 @@ describe('attributeOutput', () => {
           if (r.spans.length === 0) expect(r.contributions).toEqual([]);
           else expect(r.contributions.reduce((a, c) => a + c.share, 0)).toBeCloseTo(1, 12);
           for (const c of r.contributions) expect(c.share).toBeGreaterThan(0);
+          // Byte-token evidence offsets (found through per-document checkpoints) check out too.
+          for (const s of r.spans) {
+            for (const o of s.occurrences) {
+              const doc = textOf.get(o.documentId)!;
+              expect(doc.slice(o.charOffset, o.charOffset + s.text.length)).toBe(s.text);
+            }
+          }
         },
       ),
       { numRuns: 40 },

@@ -2,6 +2,7 @@ import { AbortError } from '@openledger/core';
 import type { Tokenizer } from '../tokenizers/types.js';
 import { analyzeOutput } from './analyze.js';
 import { SpanIndexFormatError, SpanIndexUsageError } from './errors.js';
+import { MemoryColumns } from './memory.js';
 import { withPages } from './paged.js';
 import { lowerBound, type QueryTokens, rankRange, resolveTokenizer, toQueryTokens } from './search.js';
 import type { ShardColumns, Span, SpanIndex, SpanOccurrence } from './types.js';
@@ -234,7 +235,7 @@ async function occurrences(
       contributor: index.documents.contributors[documentIndex]!,
       documentIndex,
       tokenOffset: pos - docStart,
-      charOffset: await charOffset(tokenizer, shard.columns, docStart, pos, read),
+      charOffset: await charOffset(tokenizer, shard.columns, docStart, docEnd, pos, read),
       context: {
         before: tokenizer.decode(await read(from, pos)),
         after: tokenizer.decode(await read(pos + len, to)),
@@ -253,15 +254,70 @@ async function occurrences(
 async function charOffset(
   tokenizer: Tokenizer,
   cols: ShardColumns,
-  from: number,
+  docStart: number,
+  docEnd: number,
   to: number,
   read: (a: number, b: number) => Promise<Uint32Array>,
 ): Promise<number> {
   if (tokenizer.id === 'bytes:utf-8') {
+    let from = docStart;
+    let base = 0;
+    if (cols instanceof MemoryColumns) {
+      // Start from the nearest checkpoint of this document instead of its first byte.
+      const marks = checkpoints(cols, docStart, docEnd);
+      let lo = 0;
+      let hi = marks.length / 2 - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (marks[2 * mid]! <= to) lo = mid;
+        else hi = mid - 1;
+      }
+      if (hi >= 0) {
+        from = marks[2 * lo]!;
+        base = marks[2 * lo + 1]!;
+      }
+    }
     const n = await withPages(() => utf16LengthOfUtf8(cols, from, to));
-    if (n >= 0) return n;
+    if (n >= 0) return base + n;
   }
-  return tokenizer.decode(await read(from, to)).length;
+  return tokenizer.decode(await read(docStart, to)).length;
+}
+
+const CHECKPOINT_EVERY = 1024;
+const checkpointCache = new WeakMap<MemoryColumns, Map<number, Float64Array>>();
+
+/**
+ * (position, UTF-16 offset) pairs every ~1024 bytes of a well-formed UTF-8 document held in
+ * memory, each at a character boundary; empty when the document is not well-formed UTF-8.
+ * Computed once per document and kept for the life of the index.
+ */
+function checkpoints(cols: MemoryColumns, docStart: number, docEnd: number): Float64Array {
+  let perShard = checkpointCache.get(cols);
+  if (!perShard) {
+    perShard = new Map();
+    checkpointCache.set(cols, perShard);
+  }
+  let marks = perShard.get(docStart);
+  if (!marks) {
+    const out: number[] = [docStart, 0];
+    let units = 0;
+    let next = docStart + CHECKPOINT_EVERY;
+    for (let p = docStart; p < docEnd; p = next, next += CHECKPOINT_EVERY) {
+      let q = Math.min(next, docEnd);
+      while (q < docEnd && (cols.tokens[q]! & 0xc0) === 0x80) q++;
+      const n = utf16LengthOfUtf8(cols, p, q);
+      if (n < 0) {
+        out.length = 0;
+        break;
+      }
+      units += n;
+      if (q < docEnd) out.push(q, units);
+      next = q;
+    }
+    marks = Float64Array.from(out);
+    perShard.set(docStart, marks);
+  }
+  return marks;
 }
 
 function utf16LengthOfUtf8(cols: ShardColumns, from: number, to: number): number {
