@@ -85,6 +85,28 @@ describe('checkCompatibility', () => {
     expect(report.issues.map((i) => i.code)).toEqual(['SHAPE_MISMATCH', 'SHAPE_MISMATCH', 'SHAPE_MISMATCH']);
   });
 
+  test('warns about weights for modules outside target_modules (PEFT matching: suffix or regex)', () => {
+    const mods = [{ name: 'model.layers.0.self_attn.q_proj', in: 64, out: 64 }];
+    const listed = checkCompatibility(
+      randomAdapter(mods, { r: 2, target_modules: ['q_proj'] }, 1),
+      tinyLlama,
+    );
+    expect(listed.issues).toEqual([]);
+    const regex = checkCompatibility(
+      randomAdapter(mods, { r: 2, target_modules: '.*layers\\.0\\..*_proj' }, 1),
+      tinyLlama,
+    );
+    expect(regex.issues).toEqual([]);
+    const other = checkCompatibility(
+      randomAdapter(mods, { r: 2, target_modules: ['v_proj', 'xq_proj'] }, 1),
+      tinyLlama,
+    );
+    expect(other).toMatchObject({
+      compatible: true,
+      issues: [{ code: 'NOT_A_TARGET', severity: 'warning' }],
+    });
+  });
+
   test('reports unknown modules, layers out of range and a different base model', () => {
     const a = randomAdapter(
       [

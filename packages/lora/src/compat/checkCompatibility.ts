@@ -1,5 +1,6 @@
 import type { AdapterConfigInput } from '../adapter/AdapterConfigSchema.js';
 import { moduleKeys, PEFT_PREFIX } from '../adapter/createAdapter.js';
+import { matchesTarget } from '../adapter/pattern.js';
 import type { LoraAdapter } from '../adapter/types.js';
 import { AdapterError } from '../errors.js';
 import { type ModelFamily, resolveFamily, targetModules } from './targetModules.js';
@@ -105,7 +106,15 @@ export function checkCompatibility(
       message: `Adapter was trained on "${adapterBase}", not "${base.name}".`,
     });
   const shapes = expectedShapes(family!, base);
+  const targets = config.target_modules ?? null;
   for (const m of described) {
+    if (targets !== null && !matchesTarget(targets, m.name))
+      issues.push({
+        code: 'NOT_A_TARGET',
+        severity: 'warning',
+        module: m.name,
+        message: `Module "${m.name}" has weights but is not in target_modules.`,
+      });
     if (m.embedding) continue;
     let shape = base.moduleShapes?.[m.name];
     if (!shape) {

@@ -113,6 +113,24 @@ describe('composeAdapters', () => {
     expect(out.modules.find((m) => m.name === MODS[0]!.name)!.A.shape).toEqual([3, 24]);
   });
 
+  test('svdClamp bounds the factors by the quantile of their values', () => {
+    const ads = pair();
+    const free = composeAdapters(ads, { weights: [1, 1], method: 'svd', svdRank: 4 });
+    const clamped = composeAdapters(ads, { weights: [1, 1], method: 'svd', svdRank: 4, svdClamp: 0.9 });
+    const values = (a: LoraAdapter) => a.modules.flatMap((m) => [...toFloat32(m.A), ...toFloat32(m.B)]);
+    const maxFree = Math.max(...values(free).map(Math.abs));
+    const maxClamped = Math.max(...values(clamped).map(Math.abs));
+    expect(maxClamped).toBeLessThan(maxFree);
+    const m = clamped.modules[0]!;
+    const all = [...toFloat32(free.modules[0]!.B), ...toFloat32(free.modules[0]!.A)].sort((x, y) => x - y);
+    const pos = 0.9 * (all.length - 1);
+    const q =
+      all[Math.floor(pos)]! + (all[Math.ceil(pos)]! - all[Math.floor(pos)]!) * (pos - Math.floor(pos));
+    expect(Math.max(...[...toFloat32(m.A), ...toFloat32(m.B)].map(Math.abs))).toBeLessThanOrEqual(
+      Math.abs(q) + 1e-6,
+    );
+  });
+
   test('magnitude_prune_svd with density 1 equals svd', () => {
     const ads = pair();
     const a = composeAdapters(ads, { weights: [1, 0.5], method: 'svd', svdRank: 8 });
