@@ -38,7 +38,8 @@ export interface CompatibilityIssue {
     | 'LAYER_OUT_OF_RANGE'
     | 'FAN_IN_FAN_OUT'
     | 'BASE_MODEL_MISMATCH'
-    | 'RANK_MISMATCH';
+    | 'RANK_MISMATCH'
+    | 'NOT_A_TARGET';
   severity: 'error' | 'warning';
   module?: string;
   message: string;
