@@ -10,15 +10,16 @@ import type * as zc from 'zod/v4/core';
  * import { ErrorBodySchema } from '@openledger/devnet';
  * ErrorBodySchema.parse({ error: { code: 'NOT_FOUND', message: 'No route GET /v1/x.' } });
  */
-export const ErrorBodySchema = z
-  .object({
-    error: z.object({
-      code: z.string().describe('Stable machine-readable code, e.g. VALIDATION_FAILED.'),
-      message: z.string().describe('What went wrong, for humans.'),
-      details: z.unknown().optional().describe('Structured context, e.g. validation issues.'),
-    }),
-  })
-  .meta({ id: 'ErrorBody' });
+export const ErrorBodySchema = /* @__PURE__ */ (() =>
+  z
+    .object({
+      error: z.object({
+        code: z.string().describe('Stable machine-readable code, e.g. VALIDATION_FAILED.'),
+        message: z.string().describe('What went wrong, for humans.'),
+        details: z.unknown().optional().describe('Structured context, e.g. validation issues.'),
+      }),
+    })
+    .meta({ id: 'ErrorBody' }))();
 
 /** One problem found in a request, as sent in `error.details.issues`. */
 export interface RequestIssue {

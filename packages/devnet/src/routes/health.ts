@@ -5,17 +5,18 @@ import { ErrorBodySchema } from '../api/errorBody.js';
 import { ApiError } from '../errors.js';
 
 /** Response of `GET /v1/health`. */
-export const HealthSchema = z
-  .object({
-    status: z.literal('ok'),
-    chain: z.object({ id: z.number().int(), blockNumber: z.number().int().nonnegative() }),
-    storage: z.enum(['pglite', 'postgres']),
-    time: z.iso.datetime().describe('The server clock (injectable in tests).'),
-  })
-  .meta({ id: 'Health' });
+export const HealthSchema = /* @__PURE__ */ (() =>
+  z
+    .object({
+      status: z.literal('ok'),
+      chain: z.object({ id: z.number().int(), blockNumber: z.number().int().nonnegative() }),
+      storage: z.enum(['pglite', 'postgres']),
+      time: z.iso.datetime().describe('The server clock (injectable in tests).'),
+    })
+    .meta({ id: 'Health' }))();
 
 /** `GET /v1/health`. */
-export const getHealth = defineRoute({
+export const getHealth = /* @__PURE__ */ defineRoute({
   method: 'get',
   path: '/v1/health',
   operationId: 'getHealth',
@@ -24,7 +25,7 @@ export const getHealth = defineRoute({
 });
 
 /** `/v1/health`: asks the chain for its block number and the storage for a row. */
-export const healthRoutes = defineRouteModule({
+export const healthRoutes = /* @__PURE__ */ defineRouteModule({
   name: 'health',
   register(api, ctx) {
     api.handle(getHealth, async () => {
