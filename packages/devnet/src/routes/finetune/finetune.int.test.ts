@@ -125,6 +125,15 @@ describe('ModelFactory fine-tuning against the devnet', () => {
     }
   });
 
+  test('a retried submission with the same Idempotency-Key creates one job', async () => {
+    const key = `ft-test-${Date.now()}`;
+    const first = await createFineTuneJob(client(), { spec, idempotencyKey: key });
+    const again = await createFineTuneJob(client(), { spec, idempotencyKey: key });
+    expect(again.id).toBe(first.id);
+    const other = await createFineTuneJob(client(), { spec });
+    expect(other.id).not.toBe(first.id);
+  });
+
   test('bad specs are refused locally, by the server, and writes need an API key', async () => {
     await expect(createFineTuneJob(client(), { spec: { ...spec, r: 0 } })).rejects.toSatisfy(
       isValidationError,
