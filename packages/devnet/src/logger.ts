@@ -27,7 +27,13 @@ export function createConsoleLogger(level: (typeof LEVELS)[number] = 'warn'): De
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-/** A logger that drops everything. */
+/**
+ * A logger that drops everything (the default of `startDevnet`).
+ *
+ * @example
+ * import { silentLogger, startDevnet } from '@openledger/devnet';
+ * const devnet = await startDevnet({ logger: silentLogger });
+ */
 export const silentLogger: DevnetLogger = {
   debug() {},
   info() {},

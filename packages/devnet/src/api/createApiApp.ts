@@ -34,7 +34,15 @@ export interface ApiApp {
   openapi(serverUrl?: string): Record<string, unknown>;
 }
 
-/** Storage the API itself needs (idempotency keys), applied before the modules' migrations. */
+/**
+ * Storage the API itself needs (idempotency keys), applied before the modules' migrations
+ * under the module name `devnet`.
+ *
+ * @example
+ * import { apiMigrations, createPgliteStorage, runMigrations } from '@openledger/devnet';
+ * const storage = await createPgliteStorage();
+ * await runMigrations(storage, [{ name: 'devnet', migrations: apiMigrations }]);
+ */
 export const apiMigrations: readonly Migration[] = [
   {
     version: 1,

@@ -26,6 +26,12 @@ const BODY_ERRORS: Record<string, string> = {
  * Build an OpenAPI 3.1 document from registered routes. Schemas are generated with zod's
  * `z.toJSONSchema` (JSON Schema 2020-12, which OpenAPI 3.1 uses) on the input side, i.e.
  * the JSON that travels on the wire; schemas with a `.meta({ id })` become shared components.
+ *
+ * @example
+ * import { z } from 'zod';
+ * import { buildOpenApiDocument, defineRoute } from '@openledger/devnet';
+ * const route = defineRoute({ method: 'get', path: '/v1/ping', summary: 'Ping', responses: { 200: z.object({ ok: z.boolean() }) } });
+ * const doc = buildOpenApiDocument([{ route, tag: 'ping', operationId: 'ping' }], { title: 'API', version: '1' });
  */
 export function buildOpenApiDocument(
   routes: readonly RegisteredRoute[],
