@@ -26,25 +26,36 @@ const WS = /[ \t\n\r\f]/;
 
 /** Collect the visible text blocks under `root`, in document order. */
 export function collectBlocks(root: Element): TextBlock[] {
-  const groups = new Map<Element, Text[]>();
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
-    acceptNode(n) {
-      const parent = n.parentElement;
-      if (!parent || !n.nodeValue?.trim() || parent.closest(SKIP)) return NodeFilter.FILTER_REJECT;
-      return NodeFilter.FILTER_ACCEPT;
-    },
+  const groups = new Map<Element, { nodes: Text[]; breaks: boolean[] }>();
+  // Blocks where a <br> or a nested block was passed since their last text node: the next
+  // text node starts a new line, so words on either side must not run together.
+  const pendingBreak = new Set<Element>();
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+    acceptNode: (n) =>
+      n.nodeType === Node.ELEMENT_NODE && (n as Element).matches(SKIP)
+        ? NodeFilter.FILTER_REJECT
+        : NodeFilter.FILTER_ACCEPT,
   });
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    const block = n.parentElement!.closest(BLOCK);
+    if (n.nodeType === Node.ELEMENT_NODE) {
+      const e = n as Element;
+      const outer =
+        e.tagName === 'BR' ? e.closest(BLOCK) : e.matches(BLOCK) ? e.parentElement?.closest(BLOCK) : null;
+      if (outer) pendingBreak.add(outer);
+      continue;
+    }
+    if (!(n as Text).data) continue;
+    const block = n.parentElement?.closest(BLOCK);
     if (!block) continue;
-    const list = groups.get(block);
-    if (list) list.push(n as Text);
-    else groups.set(block, [n as Text]);
+    const g = groups.get(block) ?? { nodes: [], breaks: [] };
+    groups.set(block, g);
+    g.nodes.push(n as Text);
+    g.breaks.push(pendingBreak.delete(block));
   }
   const blocks: TextBlock[] = [];
-  for (const [element, nodes] of groups) {
-    const visible = nodes.filter((t) => isVisible(t.parentElement!));
-    if (visible.length) blocks.push(toBlock(element, visible));
+  for (const [element, g] of groups) {
+    const block = toBlock(element, g.nodes, g.breaks);
+    if (block.text) blocks.push(block);
   }
   return blocks;
 }
@@ -54,12 +65,26 @@ function isVisible(e: Element): boolean {
   return e.checkVisibility({ visibilityProperty: true } as CheckVisibilityOptions);
 }
 
-function toBlock(element: Element, nodes: Text[]): TextBlock {
+function toBlock(element: Element, all: Text[], allBreaks: boolean[]): TextBlock {
   const pre = getComputedStyle(element).whiteSpace.startsWith('pre');
+  const nodes: Text[] = [];
   let text = '';
   const node: number[] = [];
   const offset: number[] = [];
-  nodes.forEach((t, i) => {
+  let lineBreak = false;
+  all.forEach((t, j) => {
+    lineBreak ||= allBreaks[j]!;
+    // Hidden text is left out; a break before it still separates what comes after.
+    if (!isVisible(t.parentElement!)) return;
+    const i = nodes.push(t) - 1;
+    if (lineBreak && text && !text.endsWith(' ')) {
+      // A space the DOM does not hold: map it past the end of the previous node, so a range
+      // that ends on it covers nothing more and one that starts on it starts at the next node.
+      text += ' ';
+      node.push(i - 1);
+      offset.push(nodes[i - 1]!.data.length);
+    }
+    lineBreak = false;
     const s = t.data;
     for (let k = 0; k < s.length; k++) {
       let ch = s[k]!;

@@ -19,7 +19,11 @@ export function pieces(block: TextBlock, start: number, end: number, span: numbe
     const n = block.node[k]!;
     let last = k;
     while (last + 1 < end && block.node[last + 1] === n) last++;
-    out.push({ node: block.nodes[n]!, start: block.offset[k]!, end: block.offset[last]! + 1, span });
+    const node = block.nodes[n]!;
+    const from = block.offset[k]!;
+    // A separator space maps past the end of its node (see collectBlocks): clamp, and drop what is left empty.
+    const to = Math.min(block.offset[last]! + 1, node.data.length);
+    if (from < to) out.push({ node, start: from, end: to, span });
     k = last + 1;
   }
   return out;
