@@ -93,6 +93,17 @@ describe('createLoraSession', () => {
     }
   });
 
+  test('merging into weights stored [in, out] (MatMul export layout) matches the reference', async () => {
+    const transposed = buildLoraMlp(layers, { weightLayout: 'in_out' });
+    const merged = await createLoraSession(transposed, { ort, merge: both });
+    try {
+      const y = (await merged.run(input())).y!.data as Float32Array;
+      expect(maxAbsDiff(y, reference(x, tokens, both))).toBeLessThan(1e-4);
+    } finally {
+      await merged.release();
+    }
+  });
+
   test('adapters that do not fit the graph are rejected before running', () => {
     const stranger = randomAdapter([{ name: 'mlp.fc3', in: H, out: F }], { r: 2 }, 9);
     const wrongShape = randomAdapter([{ name: 'mlp.fc1', in: H + 1, out: F }], { r: 2 }, 9);

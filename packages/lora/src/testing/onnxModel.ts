@@ -37,8 +37,16 @@ function transB() {
   return [onnx.AttributeProto.create({ name: 'transB', i: 1, type: onnx.AttributeProto.AttributeType.INT })];
 }
 
-/** A stack of LoRA-adapted linear layers with ReLU between them; input `x` [tokens, in], output `y`. */
-export function buildLoraMlp(layers: LinearSpec[]): Uint8Array {
+/**
+ * A stack of LoRA-adapted linear layers with ReLU between them; input `x` [tokens, in], output `y`.
+ * With `weightLayout: 'in_out'` the base weights are stored transposed ([in, out]) and applied
+ * with MatMul, as PyTorch's ONNX export of nn.Linear often does.
+ */
+export function buildLoraMlp(
+  layers: LinearSpec[],
+  opts: { weightLayout?: 'out_in' | 'in_out' } = {},
+): Uint8Array {
+  const inOut = opts.weightLayout === 'in_out';
   const nodes: ReturnType<typeof onnx.NodeProto.create>[] = [];
   const inputs = [valueInfo('x', ['tokens', layers[0]!.in])];
   const initializers: ReturnType<typeof onnx.TensorProto.create>[] = [];
@@ -107,4 +115,11 @@ export function buildLoraMlp(layers: LinearSpec[]): Uint8Array {
     graph,
   });
   return onnx.ModelProto.encode(model).finish();
+}
+
+function transposeIf(inOut: boolean, l: LinearSpec): Float32Array {
+  if (!inOut) return Float32Array.from(l.weight);
+  const t = new Float32Array(l.in * l.out);
+  for (let o = 0; o < l.out; o++) for (let i = 0; i < l.in; i++) t[i * l.out + o] = l.weight[o * l.in + i]!;
+  return t;
 }
