@@ -14,7 +14,7 @@ import { CORPUS_SOURCE, cacheDir, loadCorpus } from './corpus.js';
 const TARGET_TOKENS = 20_000_000;
 const OUTPUT_TOKENS = 450;
 const QUERIES = 100;
-const RANGE_QUERIES = 10;
+const RANGE_QUERIES = 30;
 
 const tokenizer = createByteTokenizer();
 const docs = loadCorpus();
