@@ -91,7 +91,9 @@ for (const out of outputs.slice(0, RANGE_QUERIES)) {
   await findSpans(remote, out, { tokenizer });
   rangeTimes.push(performance.now() - t0);
   perQuery.push(remote.io.requests - before);
-  console.error(`  range query ${perQuery.length}/${RANGE_QUERIES}: ${rangeTimes.at(-1)!.toFixed(0)} ms, ${perQuery.at(-1)} requests`);
+  console.error(
+    `  range query ${perQuery.length}/${RANGE_QUERIES}: ${rangeTimes.at(-1)!.toFixed(0)} ms, ${perQuery.at(-1)} requests`,
+  );
 }
 await server.close();
 console.error(
