@@ -278,3 +278,28 @@ test('refuses an index built with another tokenizer, saying which', async () => 
   await page.screenshot({ path: join(shots, 'tokenizer-mismatch.png') });
   await page.close();
 });
+
+test('the worker refuses malformed and oversized requests with a message, and ignores unknown ones', async () => {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId()}/options.html`);
+  const replies = await page.evaluate(async () => {
+    const send = (m: unknown) => chrome.runtime.sendMessage(m).catch((e: Error) => ({ rejected: e.message }));
+    return {
+      notStrings: await send({ type: 'openledger:attribute', blocks: [1, { toString: null }] }),
+      notArray: await send({ type: 'openledger:attribute', blocks: 'text' }),
+      tooMany: await send({ type: 'openledger:attribute', blocks: Array.from({ length: 2001 }, () => 'x') }),
+      tooLong: await send({ type: 'openledger:attribute', blocks: ['x'.repeat(400_001)] }),
+      unknown: await send({ type: 'something-else' }),
+    };
+  });
+  expect(replies.notStrings).toEqual({ ok: false, error: 'Malformed request: blocks must be strings.' });
+  expect(replies.notArray).toEqual({ ok: false, error: 'Malformed request: blocks must be strings.' });
+  expect(replies.tooMany).toMatchObject({
+    ok: false,
+    error: expect.stringContaining('Too much text: 2001 blocks'),
+  });
+  expect(replies.tooLong).toMatchObject({ ok: false, error: expect.stringContaining('400001 characters') });
+  // No listener answers it: the call resolves with nothing or rejects for want of a reply.
+  expect((replies.unknown as { ok?: boolean } | undefined)?.ok).toBeUndefined();
+  await page.close();
+});
