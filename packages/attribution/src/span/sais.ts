@@ -149,8 +149,9 @@ function induceL(
   buckets(false);
   // The sentinel's predecessor, suffix n-1, is L-type and the smallest of its bucket.
   const last = n - 1;
-  const cl = T[last]!;
-  SA[bkt[cl]!++] = last > 0 && T[last - 1]! < cl ? ~last : last;
+  let cur = T[last]!;
+  let head = bkt[cur]!;
+  SA[head++] = last > 0 && T[last - 1]! < cur ? ~last : last;
   for (let i = 0; i < n; i++) {
     const v = SA[i]!;
     SA[i] = ~v;
@@ -158,7 +159,13 @@ function induceL(
       // v's predecessor is L-type here (an LMS seed, or an entry stored uninverted).
       const p = v - 1;
       const c = T[p]!;
-      SA[bkt[c]!++] = p > 0 && T[p - 1]! < c ? ~p : p;
+      // Runs of one symbol are common: keep that bucket's head in a local.
+      if (c !== cur) {
+        bkt[cur] = head;
+        cur = c;
+        head = bkt[c]!;
+      }
+      SA[head++] = p > 0 && T[p - 1]! < c ? ~p : p;
     }
   }
 }
@@ -171,13 +178,20 @@ function induceS(
   buckets: (end: boolean) => void,
 ): void {
   buckets(true);
+  let cur = 0;
+  let tail = bkt[0]!;
   for (let i = n - 1; i >= 0; i--) {
     const v = SA[i]!;
     if (v > 0) {
       // Positive here means v's predecessor is S-type.
       const p = v - 1;
       const c = T[p]!;
-      SA[--bkt[c]!] = p === 0 || T[p - 1]! > c ? ~p : p;
+      if (c !== cur) {
+        bkt[cur] = tail;
+        cur = c;
+        tail = bkt[c]!;
+      }
+      SA[--tail] = p === 0 || T[p - 1]! > c ? ~p : p;
     } else SA[i] = ~v;
   }
 }
