@@ -181,6 +181,8 @@ test('highlights the quoted passage, names its contributor, and reads the index 
 
   const page = await context.newPage();
   await page.goto(`${server.url}page.html?run=${++runs}`);
+  // Auto-scan is off by default: loading the page ran nothing.
+  expect(await page.evaluate(() => document.documentElement.dataset.openledger)).toBeUndefined();
   expect(await attributeTab(page)).toBe('done');
 
   const marks = await page.$$eval('mark[data-openledger]', (ms) =>
@@ -301,5 +303,20 @@ test('the worker refuses malformed and oversized requests with a message, and ig
   expect(replies.tooLong).toMatchObject({ ok: false, error: expect.stringContaining('400001 characters') });
   // No listener answers it: the call resolves with nothing or rejects for want of a reply.
   expect((replies.unknown as { ok?: boolean } | undefined)?.ok).toBeUndefined();
+  await page.close();
+});
+
+test('with auto-scan on, pages of granted origins are attributed when they load, without a click', async () => {
+  await worker.evaluate(
+    (indexUrl) => chrome.storage.local.set({ indexUrl, tokenizer: 'bytes:utf-8', autoScan: true }),
+    `${server.url}moby.olspan`,
+  );
+  const page = await context.newPage();
+  await page.goto(`${server.url}page.html?run=${++runs}`);
+  await page.waitForFunction(() => document.documentElement.dataset.openledger === 'done');
+  const marked = await page.$$eval('mark[data-openledger]', (ms) => ms.map((m) => m.closest('[id]')?.id));
+  expect(marked.length).toBeGreaterThan(0);
+  expect(new Set(marked)).toEqual(new Set(['quoted']));
+  await worker.evaluate(() => chrome.storage.local.set({ autoScan: false }));
   await page.close();
 });
