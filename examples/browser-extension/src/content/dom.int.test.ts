@@ -199,7 +199,8 @@ test('wrapping ranges marks exactly those characters and leaves the rendered tex
       expect(r.marksLeft).toBe(0);
       expect(r.restored).toBe(true);
       r.ranges.forEach(([s, e], i) => {
-        expect(collapse(r.marked[i]!)).toBe(collapse(r.text.slice(s, e)));
+        // Same characters; whitespace aside, since a space standing for a <br> has no node to mark.
+        expect(r.marked[i]!.replace(/\s+/g, '')).toBe(r.text.slice(s, e).replace(/\s+/g, ''));
       });
     }),
     { numRuns: 150 },
