@@ -30,6 +30,7 @@ export {
   type RouteDefinition,
   type RouteHandler,
   type RouteRequest,
+  type Schema,
 } from './api/defineRoute.js';
 export { ErrorBodySchema, type RequestIssue } from './api/errorBody.js';
 export { buildOpenApiDocument, type RegisteredRoute } from './api/openapi.js';
