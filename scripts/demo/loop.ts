@@ -5,17 +5,11 @@
  */
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import {
-  type AttributionDomain,
-  type RewardPolicy,
-  splitReward,
-  verifyAttributionRecord,
-} from '@openledger/attribution';
+import { type RewardPolicy, splitReward, verifyAttributionRecord } from '@openledger/attribution';
 import { formatOpen } from '@openledger/core';
 import type { Devnet } from '@openledger/devnet';
 import {
   claimReward,
-  deployContracts,
   type Hex,
   openChannel,
   publishRewardEpoch,
@@ -24,7 +18,8 @@ import {
   wrapFetchWithPayment,
 } from '@openledger/token';
 import { JsonRpcProvider, NonceManager, Wallet } from 'ethers';
-import { type Completion, createGateway } from '../../examples/inference-gateway/src/gateway.js';
+import type { Completion } from '../../examples/inference-gateway/src/gateway.js';
+import { gatewayOnDevnet } from '../../examples/inference-gateway/src/onDevnet.js';
 import { prepareServing, type Serving } from '../../examples/inference-gateway/src/prepare.js';
 import { rowsOf } from '../../examples/inference-gateway/src/seed.js';
 import type { DatanetOutcome, Participant } from './datanets.js';
@@ -110,10 +105,13 @@ export async function runLoop(
   });
 
   step(4, 'Paid inference over HTTP 402, attributed and signed');
-  const contracts =
-    devnet.contracts.paymentChannel && devnet.contracts.rewardDistributor
-      ? (devnet.contracts as { paymentChannel: Hex; rewardDistributor: Hex })
-      : await deployContracts(wallet(0));
+  const { gateway, recordDomain, contracts } = await gatewayOnDevnet({
+    devnet,
+    serving,
+    textVersion: { datanetId: datanets.textDatanetId, version: datanets.version.version },
+    rowsVersion: { datanetId: datanets.instructDatanetId, version: datanets.instructVersion.version },
+    price: PRICE,
+  });
   info(`PaymentChannel ${contracts.paymentChannel}, RewardDistributor ${contracts.rewardDistributor}`);
   const deposit = PRICE * BigInt(opts.requests) * 2n;
   const channel = await openChannel(new NonceManager(app), {
@@ -126,40 +124,6 @@ export async function runLoop(
     `app ${short(app.address)} opened channel ${channel.channelId.slice(0, 10)}… with ${formatOpen(deposit)} OPEN for the gateway`,
   );
 
-  const recordDomain: AttributionDomain = {
-    name: 'OpenLedger Attribution',
-    version: '1',
-    chainId: devnet.chain.id,
-    verifyingContract: contracts.rewardDistributor,
-  };
-  const gateway = createGateway({
-    modelId: 'openledger/moby-markov-3',
-    model: serving.model,
-    index: serving.index,
-    tokenizer: serving.tokenizer,
-    indexHash: serving.indexHash,
-    textLineage: { datanetId: datanets.textDatanetId, version: datanets.version.version },
-    contributions: serving.contributions,
-    style: {
-      runtime: serving.runtime,
-      adapters: serving.adapters,
-      adapterId: serving.adapterId,
-      lineage: [
-        { datanetId: datanets.instructDatanetId, version: datanets.instructVersion.version, weight: 1 },
-      ],
-      model: serving.scorer,
-      train: serving.train,
-    },
-    payment: {
-      chainId: devnet.chain.id,
-      contract: contracts.paymentChannel,
-      payeeKey: gatewayOperator.privateKey as Hex,
-      price: PRICE,
-      getChannel: (id) => readChannel(provider, { contract: contracts.paymentChannel, channelId: id }),
-    },
-    recordSigner: gatewayOperator,
-    recordDomain,
-  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: gateway.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });

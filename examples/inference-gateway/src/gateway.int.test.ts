@@ -12,9 +12,10 @@ import {
   redeemVoucher,
   wrapFetchWithPayment,
 } from '@openledger/token';
-import { JsonRpcProvider, NonceManager, Wallet } from 'ethers';
+import { type JsonRpcProvider, NonceManager, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Completion, createGateway, type Gateway } from './gateway.js';
+import type { Completion, Gateway } from './gateway.js';
+import { gatewayOnDevnet } from './onDevnet.js';
 import { prepareServing, type Serving } from './prepare.js';
 import { FEATURES, features, RANK } from './scorer.js';
 import { type Seeded, seedDevnet } from './seed.js';
@@ -42,44 +43,20 @@ beforeAll(async () => {
     rowsVersion: seeded.rowsVersion,
     adapterDir: join(dir, 'adapters'),
   });
-  provider = new JsonRpcProvider(devnet.rpcUrl, devnet.chain.id, { staticNetwork: true });
-  contracts =
-    devnet.contracts.paymentChannel && devnet.contracts.rewardDistributor
-      ? (devnet.contracts as typeof contracts)
-      : await deployContracts(new NonceManager(new Wallet(devnet.accounts[0]!.privateKey, provider)));
-  operator = new Wallet(devnet.accounts[5]!.privateKey, provider);
-  domain = {
-    name: 'OpenLedger Attribution',
-    version: '1',
-    chainId: devnet.chain.id,
-    verifyingContract: contracts.rewardDistributor,
-  };
-  gateway = createGateway({
-    modelId: 'test/markov',
-    model: serving.model,
-    index: serving.index,
-    tokenizer: serving.tokenizer,
-    indexHash: serving.indexHash,
-    textLineage: { datanetId: 'moby-text', version: 1 },
-    contributions: serving.contributions,
-    style: {
-      runtime: serving.runtime,
-      adapters: serving.adapters,
-      adapterId: serving.adapterId,
-      lineage: [{ datanetId: 'moby-rows', version: 1, weight: 1 }],
-      model: serving.scorer,
-      train: serving.train,
-    },
-    payment: {
-      chainId: devnet.chain.id,
-      contract: contracts.paymentChannel,
-      payeeKey: operator.privateKey as Hex,
-      price: PRICE,
-      getChannel: (id) => readChannel(provider, { contract: contracts.paymentChannel, channelId: id }),
-    },
-    recordSigner: operator,
+  ({
+    gateway,
+    provider,
+    contracts,
+    operator,
     recordDomain: domain,
-  });
+  } = await gatewayOnDevnet({
+    devnet,
+    serving,
+    textVersion: seeded.textVersion,
+    rowsVersion: seeded.rowsVersion,
+    price: PRICE,
+    modelId: 'test/markov',
+  }));
   await new Promise<void>((resolve) => {
     const s = serve({ fetch: gateway.app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => {
       url = `http://127.0.0.1:${info.port}`;

@@ -10,9 +10,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { AttributionDomain } from '@openledger/attribution';
 import { startDevnet } from '@openledger/devnet';
-import { deployContracts, type Hex, readChannel } from '@openledger/token';
-import { JsonRpcProvider, NonceManager, Wallet } from 'ethers';
-import { createGateway } from './gateway.js';
+import { gatewayOnDevnet } from './onDevnet.js';
 import { prepareServing } from './prepare.js';
 import { seedDevnet } from './seed.js';
 
@@ -27,43 +25,12 @@ const serving = await prepareServing({
   adapterDir: join(mkdtempSync(join(tmpdir(), 'gateway-')), 'adapters'),
   onProgress: (m) => console.log(m),
 });
-const provider = new JsonRpcProvider(devnet.rpcUrl, devnet.chain.id, { staticNetwork: true });
-const contracts =
-  devnet.contracts.paymentChannel && devnet.contracts.rewardDistributor
-    ? (devnet.contracts as { paymentChannel: Hex; rewardDistributor: Hex })
-    : await deployContracts(new NonceManager(new Wallet(devnet.accounts[0]!.privateKey, provider)));
-const operator = new Wallet(devnet.accounts[5]!.privateKey, provider);
-const recordDomain: AttributionDomain = {
-  name: 'OpenLedger Attribution',
-  version: '1',
-  chainId: devnet.chain.id,
-  verifyingContract: contracts.rewardDistributor,
-};
-const gateway = createGateway({
-  modelId: 'openledger/moby-markov-3',
-  model: serving.model,
-  index: serving.index,
-  tokenizer: serving.tokenizer,
-  indexHash: serving.indexHash,
-  textLineage: { datanetId: seeded.textVersion.datanetId, version: seeded.textVersion.version },
-  contributions: serving.contributions,
-  style: {
-    runtime: serving.runtime,
-    adapters: serving.adapters,
-    adapterId: serving.adapterId,
-    lineage: [{ datanetId: seeded.rowsVersion.datanetId, version: seeded.rowsVersion.version, weight: 1 }],
-    model: serving.scorer,
-    train: serving.train,
-  },
-  payment: {
-    chainId: devnet.chain.id,
-    contract: contracts.paymentChannel,
-    payeeKey: operator.privateKey as Hex,
-    price: { perToken: 10n ** 12n, maxTokens: 256 },
-    getChannel: (id) => readChannel(provider, { contract: contracts.paymentChannel, channelId: id }),
-  },
-  recordSigner: operator,
-  recordDomain,
+const { gateway, contracts, operator, recordDomain } = await gatewayOnDevnet({
+  devnet,
+  serving,
+  textVersion: seeded.textVersion,
+  rowsVersion: seeded.rowsVersion,
+  price: { perToken: 10n ** 12n, maxTokens: 256 },
 });
 // Public facts a client needs to open a channel (the devnet's keys are public test keys).
 gateway.app.get('/info', (c) =>
