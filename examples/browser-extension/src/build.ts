@@ -19,7 +19,8 @@ export const manifest = {
   name: 'OpenLedger attribution',
   version: '0.1.0',
   description: "Highlights a page's text attributed to datanet contributions and shows who contributed it.",
-  minimum_chrome_version: '116',
+  // 121: Element.checkVisibility({ visibilityProperty }) and the popover API.
+  minimum_chrome_version: '121',
   action: { default_title: 'Attribute this page (OpenLedger)' },
   background: { service_worker: 'background.js', type: 'module' },
   options_ui: { page: 'options.html', open_in_tab: true },
@@ -37,7 +38,7 @@ export async function buildExtension(outDir: string = DEFAULT_OUT_DIR): Promise<
   const common: BuildOptions = {
     bundle: true,
     platform: 'browser',
-    target: 'chrome116',
+    target: 'chrome121',
     conditions: ['@openledger/source', 'browser', 'module', 'import'],
     legalComments: 'none',
     logLevel: 'warning',

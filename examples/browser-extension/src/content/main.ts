@@ -13,6 +13,8 @@ import { attachPopover, ensureStyle, removeUi, showSummary } from './panel.js';
 const root = document.documentElement;
 
 async function run(): Promise<void> {
+  // A second click while a run is in flight would interleave two rewrites of the same text.
+  if (root.dataset.openledger === 'running') return;
   root.dataset.openledger = 'running';
   removeUi();
   clearHighlights(document.body);
