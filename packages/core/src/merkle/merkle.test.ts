@@ -60,7 +60,7 @@ describe('cross-check with @openzeppelin/merkle-tree', () => {
       }),
       { numRuns: 700 },
     );
-  });
+  }, 180_000);
 
   test('simple trees of raw bytes32 leaves (300 random trees)', () => {
     fc.assert(
@@ -82,7 +82,7 @@ describe('cross-check with @openzeppelin/merkle-tree', () => {
       ),
       { numRuns: 300 },
     );
-  });
+  }, 180_000);
 });
 
 describe('proofs fail when anything is wrong', () => {
