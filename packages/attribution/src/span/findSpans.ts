@@ -220,6 +220,13 @@ async function occurrences(
     }
     const docStart = starts[lo]!;
     const docEnd = lo + 1 < starts.length ? starts[lo + 1]! - 1 : shard.tokenCount - 1;
+    // A match never crosses a separator; one that does means the tokens section is corrupt
+    // (flipped bytes there are only caught by `loadSpanIndex(…, { verify: true })`).
+    if (pos + len > docEnd) {
+      throw new SpanIndexFormatError(
+        `Shard ${s} has a match crossing a document boundary: the index is corrupt.`,
+      );
+    }
     const from = Math.max(docStart, pos - ctx);
     const to = Math.min(docEnd, pos + len + ctx);
     await shard.columns.prefetchTokens?.(docStart, to);
