@@ -89,9 +89,8 @@ function checkMarkdownExamples(): void {
   for (const md of markdownFiles()) {
     const text = readFileSync(md, 'utf8');
     const re = /^```(ts|typescript)([^\n]*)\n([\s\S]*?)^```/gm;
-    let m: RegExpExecArray | null;
     let n = 0;
-    while ((m = re.exec(text))) {
+    for (const m of text.matchAll(re)) {
       if (m[2]!.includes('nocheck')) continue;
       const line = text.slice(0, m.index).split('\n').length;
       const file = join(outDir, `${relative(root, md).replace(/[^A-Za-z0-9]+/g, '_')}_${n++}.ts`);

@@ -14,15 +14,55 @@ const file = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(file, 'utf8'));
 const packages = lock.packages;
 
-const OS = ['android', 'darwin', 'freebsd', 'linux', 'netbsd', 'openbsd', 'sunos', 'win32', 'aix', 'openharmony', 'cygwin'];
-const CPU = ['arm64', 'x64', 'ia32', 'arm', 'ppc64', 's390x', 'riscv64', 'loong64', 'mips64el', 'wasm32', 'x32'];
-const ALIAS = { windows: 'win32', macos: 'darwin', mac: 'darwin', amd64: 'x64', aarch64: 'arm64', x86_64: 'x64', '386': 'ia32' };
+const OS = [
+  'android',
+  'darwin',
+  'freebsd',
+  'linux',
+  'netbsd',
+  'openbsd',
+  'sunos',
+  'win32',
+  'aix',
+  'openharmony',
+  'cygwin',
+];
+const CPU = [
+  'arm64',
+  'x64',
+  'ia32',
+  'arm',
+  'ppc64',
+  's390x',
+  'riscv64',
+  'loong64',
+  'mips64el',
+  'wasm32',
+  'x32',
+];
+const ALIAS = {
+  windows: 'win32',
+  macos: 'darwin',
+  mac: 'darwin',
+  amd64: 'x64',
+  aarch64: 'arm64',
+  x86_64: 'x64',
+  386: 'ia32',
+};
 
 function platformOf(name) {
-  const parts = name.split('/').pop().split(/[-_]/).map((p) => ALIAS[p] ?? p);
+  const parts = name
+    .split('/')
+    .pop()
+    .split(/[-_]/)
+    .map((p) => ALIAS[p] ?? p);
   const os = parts.filter((p) => OS.includes(p));
   const cpu = parts.filter((p) => CPU.includes(p) || p === 'arm64ec');
-  const libc = parts.includes('musl') ? ['musl'] : parts.includes('gnu') || parts.includes('glibc') ? ['glibc'] : undefined;
+  const libc = parts.includes('musl')
+    ? ['musl']
+    : parts.includes('gnu') || parts.includes('glibc')
+      ? ['glibc']
+      : undefined;
   if (parts.includes('wasm32') || parts.includes('wasi')) return { cpu: ['wasm32'] };
   return { ...(os.length ? { os } : {}), ...(cpu.length ? { cpu } : {}), ...(libc ? { libc } : {}) };
 }
@@ -55,7 +95,9 @@ for (const [path, meta] of Object.entries(packages)) {
     added++;
   }
 }
-const sorted = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+const sorted = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 lock.packages = sorted;
 writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`lockfile-platforms: added ${added} placeholder entries`);

@@ -13,7 +13,6 @@ import {
   type Hex,
   openChannel,
   publishRewardEpoch,
-  readChannel,
   redeemVoucher,
   wrapFetchWithPayment,
 } from '@openledger/token';
@@ -71,7 +70,7 @@ export async function runLoop(
   // Balances read at exact blocks (anvil mines one block per transaction).
   const balanceChange = async (address: string, block: number) =>
     (await provider.getBalance(address, block)) - (await provider.getBalance(address, block - 1));
-  const wallet = (i: number) => new NonceManager(new Wallet(devnet.accounts[i]!.privateKey, provider));
+  const _wallet = (i: number) => new NonceManager(new Wallet(devnet.accounts[i]!.privateKey, provider));
   const gatewayOperator = new Wallet(devnet.accounts[5]!.privateKey, provider); // model owner and payee
   const platform = new Wallet(devnet.accounts[6]!.privateKey, provider);
   const app = new Wallet(devnet.accounts[7]!.privateKey, provider); // the paying client

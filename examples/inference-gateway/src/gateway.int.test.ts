@@ -4,14 +4,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { type AttributionDomain, verifyAttributionRecord } from '@openledger/attribution';
 import { type Devnet, startDevnet } from '@openledger/devnet';
-import {
-  deployContracts,
-  type Hex,
-  openChannel,
-  readChannel,
-  redeemVoucher,
-  wrapFetchWithPayment,
-} from '@openledger/token';
+import { type Hex, openChannel, redeemVoucher, wrapFetchWithPayment } from '@openledger/token';
 import { type JsonRpcProvider, NonceManager, Wallet } from 'ethers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Completion, Gateway } from './gateway.js';

@@ -8,7 +8,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import type { AttributionDomain } from '@openledger/attribution';
 import { startDevnet } from '@openledger/devnet';
 import { gatewayOnDevnet } from './onDevnet.js';
 import { prepareServing } from './prepare.js';

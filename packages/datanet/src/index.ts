@@ -75,7 +75,11 @@ export {
   ValidationReportWireSchema,
 } from './api/contribution.js';
 export { CreateDatanetBodySchema, type Datanet, DatanetCountsSchema, DatanetSchema } from './api/datanet.js';
-export { type DatanetLeaderboard, DatanetLeaderboardSchema, LeaderboardEntrySchema } from './api/leaderboard.js';
+export {
+  type DatanetLeaderboard,
+  DatanetLeaderboardSchema,
+  LeaderboardEntrySchema,
+} from './api/leaderboard.js';
 export {
   type CreateUploadBody,
   CreateUploadBodySchema,

@@ -5,10 +5,10 @@
 import { describe, expect, test } from 'vitest';
 import { cholesky, choleskySolve } from '../linalg/cholesky.js';
 import { dataInf } from './dataInf.js';
+import { loadSpam, pearson, rocAuc, spearman } from './fixtures/spam.js';
 import { influenceFunction } from './influenceFunction.js';
 import { logisticRegression } from './logisticRegression.js';
 import { loraLinear } from './loraLinear.js';
-import { loadSpam, pearson, rocAuc, spearman } from './fixtures/spam.js';
 
 /**
  * Independent binary logistic regression fitted by plain Newton (own gradient, Hessian and

@@ -28,7 +28,7 @@ describe('findInvalidUtf8', () => {
           expect(at === -1).toBe(valid(b));
           if (at >= 0) {
             expect(valid(b.subarray(0, at))).toBe(true);
-            expect(valid(b.subarray(0, at + 4 > b.length ? b.length : at + 4))).toBe(false);
+            expect(valid(b.subarray(0, Math.min(at + 4, b.length)))).toBe(false);
           }
         },
       ),

@@ -58,23 +58,24 @@ export function buildLoraMlp(
       valueInfo(`${p}.lora_B`, [l.out, `r_${i}`]),
       valueInfo(`${p}.lora_scale`, [1]),
     );
+    const w = transposeIf(inOut, l);
     initializers.push(
       onnx.TensorProto.create({
         name: `${p}.weight`,
-        dims: [l.out, l.in],
+        dims: inOut ? [l.in, l.out] : [l.out, l.in],
         dataType: onnx.TensorProto.DataType.FLOAT,
-        rawData: new Uint8Array(
-          l.weight.buffer.slice(l.weight.byteOffset, l.weight.byteOffset + l.weight.byteLength),
-        ),
+        rawData: new Uint8Array(w.buffer, w.byteOffset, w.byteLength),
       }),
     );
     nodes.push(
-      onnx.NodeProto.create({
-        opType: 'Gemm',
-        input: [cur, `${p}.weight`],
-        output: [`${p}/base`],
-        attribute: transB(),
-      }),
+      inOut
+        ? onnx.NodeProto.create({ opType: 'MatMul', input: [cur, `${p}.weight`], output: [`${p}/base`] })
+        : onnx.NodeProto.create({
+            opType: 'Gemm',
+            input: [cur, `${p}.weight`],
+            output: [`${p}/base`],
+            attribute: transB(),
+          }),
       onnx.NodeProto.create({
         opType: 'Gemm',
         input: [cur, `${p}.lora_A`],
