@@ -42,12 +42,16 @@ export function routeRows(doc: Record<string, unknown>): RouteRow[] {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 
-/** The Markdown table of {@link routeRows}. */
+/** The Markdown table of {@link routeRows}, columns padded the way Markdown formatters align them. */
 export function renderRouteTable(doc: Record<string, unknown>): string {
-  const lines = ['| method | path | tag | summary |', '| ------ | ---- | --- | ------- |'];
-  for (const r of routeRows(doc))
-    lines.push(`| ${r.method} | \`${r.path}\` | ${cell(r.tag)} | ${cell(r.summary)} |`);
-  return `${lines.join('\n')}\n`;
+  const rows = [
+    ['method', 'path', 'tag', 'summary'],
+    ...routeRows(doc).map((r) => [r.method, `\`${r.path}\``, cell(r.tag), cell(r.summary)]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const [head, ...body] = rows;
+  return `${[line(head!), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n')}\n`;
 }
 
 /** The `METHOD path` pairs listed in a Markdown route table between the markers. */

@@ -48,8 +48,14 @@ describe('route table in docs/api-contract.md', () => {
   });
 
   it('is what renderRouteTable produces from the document', () => {
+    // Compared cell by cell, so a Markdown formatter re-aligning the columns does not matter.
+    const cells = (table: string) =>
+      table
+        .split('\n')
+        .filter((l) => l.startsWith('|'))
+        .map((l) => l.split(/(?<!\\)\|/).map((c) => c.trim()));
     const start = markdown.indexOf(ROUTES_BEGIN) + ROUTES_BEGIN.length;
-    expect(markdown.slice(start, markdown.indexOf(ROUTES_END))).toBe(`\n${renderRouteTable(doc)}`);
+    expect(cells(markdown.slice(start, markdown.indexOf(ROUTES_END)))).toEqual(cells(renderRouteTable(doc)));
   });
 });
 
