@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DatanetSpecSchema } from '../spec/defineDatanet.js';
 import { TimestampSchema } from './common.js';
 

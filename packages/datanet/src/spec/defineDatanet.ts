@@ -1,5 +1,5 @@
 import { ValidationError } from '@openledger/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DATANET_FORMATS, type DatanetFormat, DEFAULT_FORMATS, FORMAT_KIND } from './formats.js';
 
 const MB = 1_000_000;

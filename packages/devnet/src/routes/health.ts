@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRouteModule } from '../api/context.js';
 import { defineRoute } from '../api/defineRoute.js';
 import { ErrorBodySchema } from '../api/errorBody.js';

@@ -11,7 +11,7 @@ import {
   UploadSchema,
   VersionSchema,
 } from '@openledger/datanet';
-import { z } from 'zod';
+import * as z from 'zod';
 import type * as core from 'zod/v4/core';
 import { defineRoute } from '../../api/defineRoute.js';
 import { MAX_CHUNK_BYTES } from './service.js';

@@ -1,5 +1,5 @@
 import { FineTuneJobSchema, FineTuneJobSpecSchema } from '@openledger/lora';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../../api/defineRoute.js';
 import { ErrorBodySchema } from '../../api/errorBody.js';
 
