@@ -26,7 +26,7 @@ function findBenchmarks(): Map<string, string> {
 function describe(file: string): string {
   const text = readFileSync(file, 'utf8');
   const m = /^\s*(?:\/\/\s*(.+)|\/\*\*?\s*\n?\s*\*?\s*(.+))/m.exec(text);
-  return (m?.[1] ?? m?.[2] ?? '').trim();
+  return (m?.[1] ?? m?.[2] ?? '').replace(/\s*\*\/\s*$/, '').trim();
 }
 
 const [name, ...rest] = process.argv.slice(2);
