@@ -55,7 +55,23 @@ let bytes = 0;
 console.error(`span-build: ${docs.length} documents, ${(bytes / 1e6).toFixed(1)} MB (${CORPUS_SOURCE})`);
 
 const driver = join(cacheDir, 'divsufsort-driver');
-execFileSync('cc', ['-O2', '-o', driver, join(import.meta.dirname, 'divsufsort-driver.c'), '-ldivsufsort']);
+try {
+  execFileSync(
+    'cc',
+    ['-O2', '-o', driver, join(import.meta.dirname, 'divsufsort-driver.c'), '-ldivsufsort'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+} catch (cause) {
+  // The reference needs the C library: on Debian, `apt-get install -y libdivsufsort-dev`.
+  throw new Error(
+    'Could not build the libdivsufsort driver; install libdivsufsort-dev (Debian) and a C compiler.',
+    {
+      cause,
+    },
+  );
+}
 
 const ours: { n: number; seconds: number; cpuSeconds: number; sortSeconds: number; peakDelta: number }[] = [];
 const ref: { n: number; seconds: number; cpu_seconds: number; max_rss_kb: number; rss_before_kb: number }[] =
