@@ -16,11 +16,16 @@ export interface DeployContext {
 /** Deploys the devnet's contracts and returns their addresses by name. */
 export type DeployDevnetContracts = (context: DeployContext) => Promise<DevnetContracts>;
 
-// ── Contract deployment (owned by the token package) ─────────────────────────────────────
-// The default deployer of every devnet. The token engineer sets it to a function calling
-// `deployContracts` from @openledger/token with a signer for `accounts[0]` on `rpcUrl`
-// (and destroys the provider afterwards so no handle stays open). Until then a devnet has
-// no contracts unless `startDevnet({ contracts })` passes a deployer.
+/**
+ * The contracts every devnet deploys unless `startDevnet({ contracts })` says otherwise: the
+ * OPEN ERC-20, gOPEN, PaymentChannel and RewardDistributor from `@openledger/token`, deployed by
+ * `accounts[0]`.
+ *
+ * @example
+ * import { defaultDeployContracts, startDevnet } from '@openledger/devnet';
+ * const devnet = await startDevnet({ contracts: defaultDeployContracts });
+ * devnet.contracts.paymentChannel; // '0x…'
+ */
 export const defaultDeployContracts: DeployDevnetContracts | undefined = async ({ rpcUrl, accounts }) => ({
   // OPEN ERC-20, gOPEN, PaymentChannel and RewardDistributor; deployContracts closes its provider.
   ...(await deployContracts({ rpcUrl, privateKey: accounts[0]!.privateKey })),

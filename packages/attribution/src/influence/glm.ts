@@ -28,6 +28,7 @@ export interface GlmModel extends InfluenceModel<Example> {
   fit(examples: readonly Example[], opts?: FitOptions): { iterations: number; gradientNorm: number };
 }
 
+/** Options shared by the built-in generalised linear models (L2 strength, feature count, …). */
 export interface GlmOptions {
   numFeatures: number;
   /** L2 coefficient on every parameter, intercept included (keeps the Hessian positive definite). */
