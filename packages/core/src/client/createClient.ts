@@ -1,4 +1,3 @@
-import ky from 'ky';
 import { isOpenLedgerError, type OpenLedgerError } from '../errors/base.js';
 import {
   AbortError,
@@ -25,6 +24,7 @@ const DEFAULT_TIMEOUT = 30_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 /** Error bodies are for humans and logs; keep at most this much of one. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+const UPLOAD_CHUNK = 64 * 1024;
 /**
  * Streaming request bodies (needed for upload progress) work in Node, but Chromium allows them
  * only over HTTP/2 and fails the request otherwise, so browsers get a single final event instead.
@@ -129,36 +129,26 @@ export function createClient(parameters: CreateClientParameters): OpenLedgerClie
       let sent: Request | undefined;
       let response: Response | undefined;
       try {
-        response = await ky(url, {
+        const streamUpload = params.onUploadProgress && body !== undefined && canStreamUploads;
+        let req = new Request(url, {
           method,
           headers,
-          body: body ?? null,
+          body: streamUpload ? await countingStream(body!, params.onUploadProgress!) : (body ?? null),
           signal: controller.signal,
-          timeout: false,
-          retry: 0,
-          throwHttpErrors: false,
-          ...(parameters.fetch ? { fetch: parameters.fetch } : {}),
-          // ky calls these with (progress, chunk); the extra argument is harmless.
-          onDownloadProgress: params.onDownloadProgress,
-          onUploadProgress: body === undefined || !canStreamUploads ? undefined : params.onUploadProgress,
-          hooks: {
-            beforeRequest: [
-              async (req) => {
-                sent = req;
-                try {
-                  for (const hook of hooks.beforeRequest ?? []) {
-                    const replaced = await hook({ request: sent, attempt });
-                    if (replaced instanceof Request) sent = replaced;
-                  }
-                } catch (error) {
-                  hookError = { error };
-                  throw error;
-                }
-                return sent === req ? undefined : sent;
-              },
-            ],
-          },
-        });
+          // Node's fetch needs `duplex` for a streamed request body.
+          ...(streamUpload ? { duplex: 'half' } : {}),
+        } as RequestInit);
+        try {
+          for (const hook of hooks.beforeRequest ?? []) {
+            const replaced = await hook({ request: req, attempt });
+            if (replaced instanceof Request) req = replaced;
+          }
+        } catch (error) {
+          hookError = { error };
+          throw error;
+        }
+        sent = req;
+        response = await (parameters.fetch ?? globalThis.fetch)(req);
         try {
           for (const hook of hooks.afterResponse ?? []) await hook({ request: sent!, response, attempt });
         } catch (error) {
@@ -171,7 +161,7 @@ export function createClient(parameters: CreateClientParameters): OpenLedgerClie
           params.onUploadProgress({ percent: 1, transferredBytes: size, totalBytes: size });
         }
         const bytes = response.ok
-          ? await readBody(response, maxBytes, what)
+          ? await readBody(response, maxBytes, what, false, params.onDownloadProgress)
           : await readBody(response, Math.min(maxBytes, MAX_ERROR_BODY_BYTES), what, true);
         return { response, bytes };
       } catch (e) {
@@ -253,6 +243,34 @@ function bodySize(body: BodyInit): number {
   if (body instanceof Blob) return body.size;
   if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return body.byteLength;
   return 0;
+}
+
+/** The body as a stream that reports how much of it the platform has pulled (Node only). */
+async function countingStream(
+  body: BodyInit,
+  onProgress: (p: { percent: number; transferredBytes: number; totalBytes: number }) => void,
+): Promise<ReadableStream<Uint8Array> | BodyInit> {
+  let bytes: Uint8Array;
+  if (typeof body === 'string') bytes = new TextEncoder().encode(body);
+  else if (body instanceof Blob) bytes = new Uint8Array(await body.arrayBuffer());
+  else if (body instanceof ArrayBuffer) bytes = new Uint8Array(body);
+  else if (ArrayBuffer.isView(body)) bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  else return body; // streams, forms: sent as they are, without progress
+  const total = bytes.byteLength;
+  let sent = 0;
+  onProgress({ percent: 0, transferredBytes: 0, totalBytes: total });
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= total) {
+        controller.close();
+        return;
+      }
+      const chunk = bytes.subarray(sent, Math.min(total, sent + UPLOAD_CHUNK));
+      sent += chunk.byteLength;
+      controller.enqueue(chunk);
+      onProgress({ percent: sent === total ? 1 : sent / total, transferredBytes: sent, totalBytes: total });
+    },
+  });
 }
 
 function decode(bytes: Uint8Array): string {

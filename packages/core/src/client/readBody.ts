@@ -11,6 +11,7 @@ export async function readBody(
   maxBytes: number,
   what: string,
   truncate = false,
+  onProgress?: (p: { percent: number; transferredBytes: number; totalBytes: number }) => void,
 ): Promise<Uint8Array> {
   const body = response.body;
   if (!body) return new Uint8Array(0);
@@ -35,7 +36,15 @@ export async function readBody(
       }
       total += value.byteLength;
       chunks.push(value);
+      // `percent` reaches 1 only once the stream has ended (the length header may be wrong).
+      const known = Number.isFinite(declared) && declared > 0 ? declared : 0;
+      onProgress?.({
+        percent: known ? Math.min(total / known, 0.999) : 0,
+        transferredBytes: total,
+        totalBytes: known,
+      });
     }
+    onProgress?.({ percent: 1, transferredBytes: total, totalBytes: Math.max(total, declared || 0) });
   } finally {
     reader.releaseLock();
   }
