@@ -25,7 +25,8 @@ function rowSeverity(spec: DatanetSpec): 'error' | 'warning' {
   return (spec.rows?.maxErrorRate ?? 0) > 0 ? 'warning' : 'error';
 }
 
-function concat(parts: Uint8Array[], total: number): Uint8Array {
+/** Join byte chunks of known total length; a single chunk is returned as it is, without a copy. */
+export function concat(parts: Uint8Array[], total: number): Uint8Array {
   if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(total);
   let o = 0;

@@ -5,7 +5,7 @@ import { type DatanetFormat, FORMAT_KIND, PLAIN_TEXT_FORMATS } from '../spec/for
 import { classifyText, formatFromName, sniff } from './detect.js';
 import { createSha256, toHex } from './hash.js';
 import { ChunkMerkle } from './merkle.js';
-import { CsvScanner, JsonlScanner, type ScanContext, type Scanner, TextScanner } from './scan.js';
+import { CsvScanner, concat, JsonlScanner, type ScanContext, type Scanner, TextScanner } from './scan.js';
 import { openSource } from './source.js';
 import type {
   ContributionDecoder,
@@ -263,7 +263,7 @@ export async function validateContribution(
     quota = checkQuota(s, context.usage, bytes, now);
 
     if (decoder) {
-      const all = joinAll(buffered, bytes);
+      const all = concat(buffered, bytes);
       buffered.length = 0;
       let result: Awaited<ReturnType<ContributionDecoder['decode']>>;
       try {
@@ -374,17 +374,6 @@ function joinHead(parts: Uint8Array[], max: number): Uint8Array {
     const take = Math.min(p.length, out.length - o);
     out.set(p.subarray(0, take), o);
     o += take;
-  }
-  return out;
-}
-
-function joinAll(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
   }
   return out;
 }
