@@ -113,6 +113,7 @@ export {
   type VoucherMessage,
   voucherDomain,
 } from './voucher/hashVoucher.js';
+export { type Secp256k1Backend, voucherCryptoBackend } from './voucher/secp.js';
 export {
   type SignVoucherParameters,
   type SignVoucherReturnType,

@@ -6,6 +6,7 @@ import { hashTypedData } from 'viem';
 import { describe, expect, test } from 'vitest';
 import type { ChannelState, Hex } from '../types.js';
 import { hashVoucher, VOUCHER_TYPES, voucherDomain } from './hashVoucher.js';
+import { voucherCryptoBackend } from './secp.js';
 import { signVoucher } from './signVoucher.js';
 import { verifyVoucher } from './verifyVoucher.js';
 
@@ -170,6 +171,51 @@ describe('verifyVoucher', () => {
         expect(r2.ok).toBe(false);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  test('in Node the default backend is libsecp256k1 (the optional native addon), and "js" forces @noble/curves', () => {
+    expect(voucherCryptoBackend()).toBe('libsecp256k1');
+    expect(voucherCryptoBackend('js')).toBe('@noble/curves');
+  });
+
+  test('libsecp256k1 and @noble/curves decide every voucher the same way, forged and corrupted ones included', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.bigInt({ min: 1n, max: N - 1n }),
+        fc.bigInt({ min: 1n, max: 10n ** 18n }),
+        fc.constantFrom('none', 'amount', 'r', 's', 'v', 'key', 'random-sig'),
+        fc.integer({ min: 0, max: 255 }),
+        async (k, amount, corruption, byte) => {
+          const key = `0x${k.toString(16).padStart(64, '0')}` as Hex;
+          const w = new Wallet(key);
+          const s = state({ payer: w.address as Hex });
+          const v = await signVoucher(key, msg(amount));
+          let pub = `0x${bytesToHex(secp256k1.getPublicKey(k, false))}` as Hex;
+          const flip = (at: number) =>
+            `${v.signature.slice(0, at)}${(Number.parseInt(v.signature.slice(at, at + 2), 16) ^ (byte | 1)).toString(16).padStart(2, '0')}${v.signature.slice(at + 2)}` as Hex;
+          if (corruption === 'amount') v.cumulativeAmount += 1n;
+          if (corruption === 'r') v.signature = flip(2 + 2 * (byte % 32));
+          if (corruption === 's') v.signature = flip(66 + 2 * (byte % 32));
+          if (corruption === 'v')
+            v.signature = `${v.signature.slice(0, 130)}${v.signature.endsWith('1b') ? '1c' : '1b'}` as Hex;
+          if (corruption === 'random-sig')
+            v.signature =
+              `0x${bytesToHex(secp256k1.utils.randomPrivateKey())}${bytesToHex(secp256k1.utils.randomPrivateKey())}1b` as Hex;
+          if (corruption === 'key')
+            pub = `0x${bytesToHex(secp256k1.getPublicKey(k === 1n ? 2n : k - 1n, false))}` as Hex;
+          for (const cachedKey of [undefined, pub]) {
+            const st = { ...s, payerPublicKey: cachedKey };
+            const native = verifyVoucher(st, v, { now });
+            const js = verifyVoucher(st, v, { now, secp256k1: 'js' });
+            expect(native.ok).toBe(js.ok);
+            if (native.ok && js.ok) expect(native.payerPublicKey).toBe(js.payerPublicKey);
+            if (!native.ok && !js.ok) expect(native.error.reason).toBe(js.error.reason);
+            if (corruption === 'none' && cachedKey === undefined) expect(native.ok).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

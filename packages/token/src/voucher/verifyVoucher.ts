@@ -2,7 +2,14 @@ import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
 import { VoucherError } from '../errors.js';
 import type { ChannelState, Hex, Voucher } from '../types.js';
 import { hashVoucherBytes } from './hashVoucher.js';
-import { addressOfPublicKey, isHighS, parseSignature, recoverPublicKey, verifyDigest } from './secp.js';
+import {
+  addressOfPublicKey,
+  isHighS,
+  parseSignature,
+  recoverPublicKey,
+  type Secp256k1Backend,
+  verifyDigest,
+} from './secp.js';
 
 /** Options of {@link verifyVoucher}. */
 export interface VerifyVoucherOptions {
@@ -16,6 +23,12 @@ export interface VerifyVoucherOptions {
   expiryMarginSeconds?: number;
   /** Smallest increment over `state.accepted` this voucher must carry (e.g. the price). Default 1 wei. */
   minIncrement?: bigint;
+  /**
+   * secp256k1 implementation: `'auto'` (default) uses libsecp256k1 (the `secp256k1` package's
+   * prebuilt addon, an optional dependency) in Node when it loads, else `@noble/curves`;
+   * `'js'` forces `@noble/curves`. See {@link voucherCryptoBackend}.
+   */
+  secp256k1?: Secp256k1Backend;
 }
 
 /** Return type of {@link verifyVoucher}: errors as data, since the voucher is untrusted input. */
@@ -29,6 +42,24 @@ export type VerifyVoucherReturnType =
       payerPublicKey: Hex;
     }
   | { ok: false; error: VoucherError };
+
+// Cached payer keys already checked against their payer address ("key|payer" → true), so the
+// check costs one hash per channel instead of one per voucher.
+const checkedKeys = /* @__PURE__ */ new Set<string>();
+
+function keyBelongsTo(publicKey: Hex, payer: Hex): boolean {
+  const id = `${publicKey}|${payer.toLowerCase()}`;
+  if (checkedKeys.has(id)) return true;
+  if (
+    !/^0x04[0-9a-fA-F]{128}$/.test(publicKey) ||
+    addressOfPublicKey(hexToBytes(publicKey.slice(2))) !== payer.toLowerCase()
+  ) {
+    return false;
+  }
+  if (checkedKeys.size >= 4096) checkedKeys.clear();
+  checkedKeys.add(id);
+  return true;
+}
 
 const fail = (reason: VoucherError['reason'], message: string): VerifyVoucherReturnType => ({
   ok: false,
@@ -118,18 +149,16 @@ export function verifyVoucher(
   }
   let publicKey = state.payerPublicKey;
   if (publicKey) {
-    // A cached key that is not the payer's would let anyone's vouchers through: check it (one hash).
-    if (
-      !/^0x04[0-9a-fA-F]{128}$/.test(publicKey) ||
-      addressOfPublicKey(hexToBytes(publicKey.slice(2))) !== state.payer.toLowerCase()
-    ) {
+    // A cached key that is not the payer's would let anyone's vouchers through: check it (one
+    // hash per key and payer, memoised).
+    if (!keyBelongsTo(publicKey, state.payer)) {
       return fail('wrong-signer', `The cached payerPublicKey does not belong to the payer ${state.payer}.`);
     }
-    if (!verifyDigest(digest, sig, publicKey)) {
+    if (!verifyDigest(digest, sig, publicKey, options.secp256k1)) {
       return fail('wrong-signer', `Voucher was not signed by the channel's payer ${state.payer}.`);
     }
   } else {
-    const recovered = recoverPublicKey(digest, sig);
+    const recovered = recoverPublicKey(digest, sig, options.secp256k1);
     if (!recovered || addressOfPublicKey(recovered) !== state.payer.toLowerCase()) {
       return fail(
         'wrong-signer',
