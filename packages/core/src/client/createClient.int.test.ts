@@ -137,6 +137,44 @@ describe('successful requests', () => {
     expect(await client().request({ path: '/v1/t', responseType: 'text' })).toBe('plain words');
   });
 
+  test("'stream' resolves at the headers: the body may outlast the timeout, signal still cancels it, and the key is sent", async () => {
+    let closed: Promise<void> = Promise.resolve();
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: 1\n\n');
+      let n = 1;
+      const t = setInterval(() => res.write(`data: ${++n}\n\n`), 40);
+      closed = new Promise((resolve) => res.on('close', () => (clearInterval(t), resolve())));
+    };
+    const controller = new AbortController();
+    const res = await client({ timeout: 100 }).request({
+      path: '/v1/events',
+      responseType: 'stream',
+      signal: controller.signal,
+    });
+    expect(hits[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    const started = Date.now();
+    // Read past the 100 ms timeout: it covered only the wait for headers.
+    while (Date.now() - started < 300) text += (await reader.read()).value ?? '';
+    expect(text.split('\n\n').filter(Boolean).length).toBeGreaterThanOrEqual(4);
+    controller.abort();
+    await expect(reader.read()).rejects.toThrow();
+    await closed; // the server saw the connection go
+  });
+
+  test("'stream' raises HttpError on a non-2xx answer and is retried like any GET", async () => {
+    handler = (_req, res, hit) =>
+      hit === 1 ? json(res, 503, { error: 'busy' }) : json(res, 404, { error: 'no job' });
+    const e = await client()
+      .request({ path: '/v1/events', responseType: 'stream' })
+      .catch((x: unknown) => x);
+    expect(isHttpError(e) && (e as HttpError).status).toBe(404);
+    expect(hits.length).toBe(2);
+  });
+
   test('reports download and upload progress up to the full size', async () => {
     const big = Buffer.alloc(300_000, 7);
     handler = (_req, res, _hit, body) => {

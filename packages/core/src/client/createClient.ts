@@ -31,7 +31,7 @@ const UPLOAD_CHUNK = 64 * 1024;
  */
 const canStreamUploads = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
-type AnyRequestParameters = RequestParameters<unknown> | RawRequestParameters<'bytes' | 'text'>;
+type AnyRequestParameters = RequestParameters<unknown> | RawRequestParameters<'bytes' | 'text' | 'stream'>;
 
 /**
  * Create a client for the OpenLedger HTTP API: JSON in and out, every response validated by
@@ -62,7 +62,10 @@ export function createClient(parameters: CreateClientParameters): OpenLedgerClie
     const displayUrl = baseUrl + params.path.split('?')[0];
     const what = `${method} ${displayUrl}`;
     const headers = new Headers(parameters.headers);
-    headers.set('accept', params.responseType === 'bytes' ? '*/*' : 'application/json');
+    headers.set(
+      'accept',
+      params.responseType === 'bytes' || params.responseType === 'stream' ? '*/*' : 'application/json',
+    );
     headers.set('x-openledger-sdk', SDK_HEADER);
     if (parameters.apiKey) headers.set('authorization', `Bearer ${parameters.apiKey}`);
     for (const [k, v] of Object.entries(params.headers ?? {})) headers.set(k, v);
@@ -93,6 +96,7 @@ export function createClient(parameters: CreateClientParameters): OpenLedgerClie
       let retryAfterMs: number | undefined;
       try {
         const received = await attemptOnce(attempt);
+        if (received.stream) return received.stream;
         return await parseResponse(received, params, method, displayUrl, secrets);
       } catch (e) {
         if (!isRetryable(e)) throw e;
@@ -113,9 +117,12 @@ export function createClient(parameters: CreateClientParameters): OpenLedgerClie
       return e instanceof NetworkError || e instanceof TimeoutError;
     }
 
-    async function attemptOnce(attempt: number): Promise<{ response: Response; bytes: Uint8Array }> {
+    async function attemptOnce(
+      attempt: number,
+    ): Promise<{ response: Response; bytes: Uint8Array; stream?: Response }> {
       const controller = new AbortController();
       let timedOut = false;
+      let streaming = false;
       const onAbort = () => controller.abort(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       const timer =
@@ -160,6 +167,11 @@ export function createClient(parameters: CreateClientParameters): OpenLedgerClie
           const size = bodySize(body);
           params.onUploadProgress({ percent: 1, transferredBytes: size, totalBytes: size });
         }
+        if (response.ok && params.responseType === 'stream') {
+          // The body outlives this call: keep `signal` wired to it, stop only the header timeout.
+          streaming = true;
+          return { response, bytes: new Uint8Array(0), stream: response };
+        }
         const bytes = response.ok
           ? await readBody(response, maxBytes, what, false, params.onDownloadProgress)
           : await readBody(response, Math.min(maxBytes, MAX_ERROR_BODY_BYTES), what, true);
@@ -174,7 +186,7 @@ export function createClient(parameters: CreateClientParameters): OpenLedgerClie
         throw new NetworkError({ method, url: displayUrl, cause: e, secrets });
       } finally {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        if (!streaming) signal?.removeEventListener('abort', onAbort);
       }
     }
   }

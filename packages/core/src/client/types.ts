@@ -175,7 +175,14 @@ export interface RequestParameters<T> extends BaseRequestParameters {
  * const client = createClient({ baseUrl: 'http://127.0.0.1:8787' });
  * const bytes = await client.request({ path: '/v1/files/abc', responseType: 'bytes' });
  */
-export interface RawRequestParameters<R extends 'bytes' | 'text'> extends BaseRequestParameters {
+export interface RawRequestParameters<R extends 'bytes' | 'text' | 'stream'> extends BaseRequestParameters {
+  /**
+   * `'bytes'` and `'text'` read the whole body (within `maxResponseBytes`). `'stream'` resolves
+   * with the `Response` as soon as a 2xx status and headers arrive, body unread (server-sent
+   * events, large downloads): the timeout then covers only the wait for headers, `signal` still
+   * cancels the body, and the body is the caller's to read or cancel. Non-2xx answers raise
+   * `HttpError` as for every other type.
+   */
   responseType: R;
   schema?: undefined;
 }
@@ -199,4 +206,6 @@ export interface OpenLedgerClient {
   request(params: RawRequestParameters<'bytes'>): Promise<Uint8Array>;
   /** Send a request and return the response body as text. */
   request(params: RawRequestParameters<'text'>): Promise<string>;
+  /** Send a request and return the streaming `Response` once a 2xx status arrives (body unread). */
+  request(params: RawRequestParameters<'stream'>): Promise<Response>;
 }

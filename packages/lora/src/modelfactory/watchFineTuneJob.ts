@@ -1,6 +1,7 @@
 import {
   AbortError,
-  HttpError,
+  isAbortError,
+  isHttpError,
   NetworkError,
   type OpenLedgerClient,
   ValidationError,
@@ -18,10 +19,8 @@ export interface WatchFineTuneJobParameters {
   maxReconnects?: number;
   /** Wait before reconnecting, unless the server sent `retry`. Default 500 ms. */
   reconnectDelayMs?: number;
-  /** Extra request headers (e.g. `authorization` when the server requires it for streams). */
+  /** Extra request headers (the client's API key, headers and hooks apply as to every request). */
   headers?: Record<string, string>;
-  /** `fetch` to use. Default `globalThis.fetch`. */
-  fetch?: typeof globalThis.fetch;
 }
 
 /** What {@link watchFineTuneJob} yields: each event with its server id. */
@@ -35,7 +34,9 @@ export type WatchFineTuneJobReturnType = AsyncGenerator<
  * Follow a job's progress over server-sent events: status changes, each training step with
  * its loss, evaluations, and a final `done` event carrying the finished job, after which the
  * iterator ends. A dropped connection is resumed with `Last-Event-ID`, so no event is lost or
- * repeated. Breaking out of the loop or aborting `signal` closes the stream.
+ * repeated. Breaking out of the loop or aborting `signal` closes the stream. The stream goes
+ * through the client (`responseType: 'stream'`), so its API key, headers, hooks and `fetch`
+ * apply; its timeout covers each connection's wait for headers, not the stream.
  *
  * @example
  * import { createClient } from '@openledger/core';
@@ -49,8 +50,8 @@ export async function* watchFineTuneJob(
   client: OpenLedgerClient,
   params: WatchFineTuneJobParameters,
 ): WatchFineTuneJobReturnType {
-  const doFetch = params.fetch ?? globalThis.fetch;
-  const url = `${client.baseUrl}/v1/finetune/jobs/${encodeURIComponent(params.jobId)}/events`;
+  const path = `/v1/finetune/jobs/${encodeURIComponent(params.jobId)}/events`;
+  const url = `${client.baseUrl}${path}`;
   let lastId = params.lastEventId;
   let delay = params.reconnectDelayMs ?? 500;
   let failures = 0;
@@ -58,12 +59,16 @@ export async function* watchFineTuneJob(
   const signal = params.signal;
   for (;;) {
     if (signal?.aborted) throw new AbortError({ operation: 'watchFineTuneJob', cause: signal.reason });
+    // One controller per connection: it closes this stream when the loop ends early or the
+    // caller aborts, without aborting the caller's signal.
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     let res: Response;
     try {
-      res = await doFetch(url, {
+      res = await client.request({
+        path,
+        responseType: 'stream',
         headers: {
           accept: 'text/event-stream',
           ...params.headers,
@@ -74,26 +79,11 @@ export async function* watchFineTuneJob(
     } catch (cause) {
       signal?.removeEventListener('abort', onAbort);
       if (signal?.aborted) throw new AbortError({ operation: 'watchFineTuneJob', cause });
+      // A status error is the server's answer (404, 401…): reconnecting will not change it.
+      if (isHttpError(cause) || isAbortError(cause)) throw cause;
       if (++failures > maxReconnects) throw new NetworkError({ method: 'GET', url, cause });
       await sleep(delay, signal);
       continue;
-    }
-    if (!res.ok) {
-      signal?.removeEventListener('abort', onAbort);
-      const text = await res.text().catch(() => '');
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // Not JSON: keep the text.
-      }
-      throw new HttpError({
-        status: res.status,
-        method: 'GET',
-        url,
-        body,
-        requestId: res.headers.get('x-request-id') ?? undefined,
-      });
     }
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     const parser = createSseParser();

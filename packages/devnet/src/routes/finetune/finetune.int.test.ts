@@ -69,12 +69,17 @@ describe('ModelFactory fine-tuning against the devnet', () => {
     const job = await createFineTuneJob(client(), { spec: { ...spec, epochs: 10 } });
     let connections = 0;
     const lastIds: (string | null)[] = [];
+    const keys: (string | null)[] = [];
     // Cut the first two connections after their first event.
     const flaky: typeof fetch = async (input, init) => {
-      connections++;
-      lastIds.push(new Headers(init?.headers).get('last-event-id'));
+      const headers = input instanceof Request ? input.headers : new Headers(init?.headers);
+      if (headers.get('accept') === 'text/event-stream') {
+        connections++;
+        lastIds.push(headers.get('last-event-id'));
+        keys.push(headers.get('authorization'));
+      }
       const res = await fetch(input, init);
-      if (connections > 2) return res;
+      if (connections > 2 || headers.get('accept') !== 'text/event-stream') return res;
       const reader = res.body!.getReader();
       let seen = '';
       const body = new ReadableStream<Uint8Array>({
@@ -91,10 +96,15 @@ describe('ModelFactory fine-tuning against the devnet', () => {
       });
       return new Response(body, { status: res.status, headers: res.headers });
     };
-    const events = await collect(
-      watchFineTuneJob(client(), { jobId: job.id, fetch: flaky, reconnectDelayMs: 10 }),
-    );
+    const viaFlaky = createClient({
+      baseUrl: devnet().url,
+      apiKey: devnetApiKey(devnet().accounts[0]!.privateKey),
+      fetch: flaky,
+    });
+    const events = await collect(watchFineTuneJob(viaFlaky, { jobId: job.id, reconnectDelayMs: 10 }));
     expect(connections).toBeGreaterThanOrEqual(3);
+    // Every connection went through the client: its API key rode along each time.
+    expect(keys.every((k) => k === `Bearer ${devnetApiKey(devnet().accounts[0]!.privateKey)}`)).toBe(true);
     expect(lastIds[0]).toBeNull();
     // Each reconnect resumes after the last event received (the first cut may carry several).
     expect(Number(lastIds[1])).toBeGreaterThanOrEqual(1);
