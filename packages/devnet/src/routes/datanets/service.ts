@@ -24,6 +24,11 @@ import { ApiError } from '../../errors.js';
 import type { DevnetQueryable, DevnetStorage } from '../../storage/types.js';
 import { KeyedMutex } from './mutex.js';
 
+/** How long Idempotency-Keys and unfinished upload sessions are kept: 24 hours. */
+export const RETENTION_MS = 24 * 60 * 60 * 1000;
+/** How often, at most, expired keys and sessions are swept (on the next write). */
+export const SWEEP_EVERY_MS = 10 * 60 * 1000;
+
 /** Largest chunk one `PUT /v1/uploads/:id` may carry. */
 export const MAX_CHUNK_BYTES = 1 << 20;
 /** Default and largest page size of list routes. */
@@ -156,11 +161,29 @@ export class DatanetService {
   readonly #specs = new Map<string, DatanetSpec>();
   readonly #uploadLocks = new KeyedMutex();
   readonly #keyLocks = new KeyedMutex();
+  #lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(deps: DatanetServiceDeps) {
     this.#db = deps.storage;
     this.#deps = deps;
     this.#now = deps.now ?? (() => new Date());
+  }
+
+  // ---- retention ----
+
+  /**
+   * Forget Idempotency-Keys and unfinished upload sessions (with their chunks) older than
+   * {@link RETENTION_MS}, at most once per {@link SWEEP_EVERY_MS}: run before writes, so a
+   * long-lived devnet does not keep every abandoned upload's bytes. Finished uploads stay (they
+   * are the history of contributions and cost no chunk storage).
+   */
+  async #sweepIfDue(): Promise<void> {
+    const now = this.#now().getTime();
+    if (now - this.#lastSweep < SWEEP_EVERY_MS) return;
+    this.#lastSweep = now;
+    const cutoff = new Date(now - RETENTION_MS).toISOString();
+    await this.#db.query('delete from dn_idempotency where created_at < $1', [cutoff]);
+    await this.#db.query("delete from dn_uploads where status = 'open' and created_at < $1", [cutoff]);
   }
 
   // ---- idempotency ----
@@ -177,6 +200,7 @@ export class DatanetService {
     fn: (tx: DevnetQueryable) => Promise<{ status: number; body: T }>,
   ): Promise<{ status: number; body: T }> {
     if (key === undefined) return this.#db.transaction(fn);
+    await this.#sweepIfDue();
     if (key.length < 1 || key.length > 255)
       throw new ApiError(400, 'INVALID_REQUEST', 'Idempotency-Key must be 1..255 characters.');
     return this.#keyLocks.run(`${account}\u0000${key}`, async () => {
@@ -293,6 +317,7 @@ export class DatanetService {
         'Opening an upload needs an Idempotency-Key (1..255 chars).',
       );
     const spec = await this.spec(datanetId);
+    await this.#sweepIfDue();
     const hash = requestHash([datanetId, body.fileName, body.size, body.contentHash, body.mediaType ?? null]);
     return this.#keyLocks.run(`${account}\u0000${key}`, async () => {
       const prior = await this.#db.query<UploadRow>(
