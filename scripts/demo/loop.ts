@@ -170,7 +170,7 @@ export async function runLoop(
     gateway.paywall.accounts.get(channel.channelId);
   const voucher = account?.latestVoucher;
   if (!voucher) throw new Error('no voucher to redeem');
-  const redeemReceipt = await redeemVoucher(operatorSigner, { voucher });
+  const redeemReceipt = await redeemVoucher(operatorSigner, { voucher, amount: account!.owed });
   const redeemed =
     (await balanceChange(gatewayOperator.address, redeemReceipt.blockNumber)) +
     redeemReceipt.gasUsed * redeemReceipt.gasPrice;

@@ -12,7 +12,9 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 /// @notice One contract holds many channels. A payer deposits native OPEN (token = 0) or an
 /// ERC-20 for a payee until an expiry, then signs EIP-712 vouchers carrying the CUMULATIVE
 /// amount owed. The payee redeems the latest voucher whenever it likes (one transaction
-/// settles any number of requests) until expiry + challengePeriod; only after that can the
+/// settles any number of requests), for its whole amount or less (a server that charges per use
+/// settles what was used; the rest of the voucher stays redeemable later), until
+/// expiry + challengePeriod; only after that can the
 /// payer reclaim what was not redeemed. Replay is impossible by construction: the voucher
 /// names its channel id, the EIP-712 domain binds chain id and this contract, ids are never
 /// reused, and a voucher only pays the difference above what was already redeemed.
@@ -41,7 +43,7 @@ contract PaymentChannel is EIP712, ReentrancyGuardTransient {
         bytes32 indexed channelId, address indexed payer, address indexed payee, address token, uint256 deposit, uint64 expiry
     );
     event ChannelToppedUp(bytes32 indexed channelId, uint256 amount, uint64 expiry);
-    event VoucherRedeemed(bytes32 indexed channelId, uint256 cumulativeAmount, uint256 paid);
+    event VoucherRedeemed(bytes32 indexed channelId, uint256 cumulativeAmount, uint256 redeemed, uint256 paid);
     event ChannelClosed(bytes32 indexed channelId, uint256 redeemed, uint256 refunded);
 
     error ChannelExists(bytes32 channelId);
@@ -55,8 +57,9 @@ contract PaymentChannel is EIP712, ReentrancyGuardTransient {
     error WrongNativeValue(uint256 expected, uint256 sent);
     error ZeroDeposit();
     error DepositTooLarge();
-    error VoucherNotNewer(uint256 redeemed, uint256 cumulativeAmount);
-    error AmountExceedsDeposit(uint256 deposit, uint256 cumulativeAmount);
+    error VoucherNotNewer(uint256 redeemed, uint256 amount);
+    error AmountExceedsDeposit(uint256 deposit, uint256 amount);
+    error AmountExceedsVoucher(uint256 cumulativeAmount, uint256 amount);
     error InvalidVoucherSigner(address signer, address payer);
     error RedeemWindowClosed(uint256 deadline);
     error ChallengePeriodActive(uint256 reclaimableAt);
@@ -122,28 +125,35 @@ contract PaymentChannel is EIP712, ReentrancyGuardTransient {
         emit ChannelToppedUp(id, received, newExpiry);
     }
 
-    /// @notice Payee settles the payer's latest voucher; the channel stays open.
-    function redeem(bytes32 id, uint256 cumulativeAmount, bytes calldata signature) external nonReentrant {
+    /// @notice Payee settles the payer's latest voucher up to `amount` (at most the voucher's
+    /// cumulativeAmount), which becomes the channel's redeemed total; the channel stays open.
+    function redeem(bytes32 id, uint256 cumulativeAmount, uint256 amount, bytes calldata signature)
+        external
+        nonReentrant
+    {
         Channel storage c = _live(id);
         if (msg.sender != c.payee) revert NotPayee(id);
         uint256 deadline = uint256(c.expiry) + challengePeriod;
         if (block.timestamp >= deadline) revert RedeemWindowClosed(deadline);
-        uint256 paid = _acceptVoucher(c, id, cumulativeAmount, signature);
-        emit VoucherRedeemed(id, cumulativeAmount, paid);
+        uint256 paid = _acceptVoucher(c, id, cumulativeAmount, amount, signature);
+        emit VoucherRedeemed(id, cumulativeAmount, amount, paid);
         _push(c.token, c.payee, paid);
     }
 
-    /// @notice Payee ends the channel now: settles the voucher if it is newer (pass an empty
-    /// signature to settle nothing) and refunds the rest of the deposit to the payer.
-    function close(bytes32 id, uint256 cumulativeAmount, bytes calldata signature) external nonReentrant {
+    /// @notice Payee ends the channel now: settles the voucher up to `amount` if that is newer
+    /// (pass an empty signature to settle nothing) and refunds the rest of the deposit to the payer.
+    function close(bytes32 id, uint256 cumulativeAmount, uint256 amount, bytes calldata signature)
+        external
+        nonReentrant
+    {
         Channel storage c = _live(id);
         if (msg.sender != c.payee) revert NotPayee(id);
         uint256 paid;
         if (signature.length != 0) {
             uint256 deadline = uint256(c.expiry) + challengePeriod;
             if (block.timestamp >= deadline) revert RedeemWindowClosed(deadline);
-            paid = _acceptVoucher(c, id, cumulativeAmount, signature);
-            emit VoucherRedeemed(id, cumulativeAmount, paid);
+            paid = _acceptVoucher(c, id, cumulativeAmount, amount, signature);
+            emit VoucherRedeemed(id, cumulativeAmount, amount, paid);
         }
         uint256 refund = uint256(c.deposit) - c.redeemed;
         c.closed = true;
@@ -170,18 +180,22 @@ contract PaymentChannel is EIP712, ReentrancyGuardTransient {
         if (c.closed) revert ChannelIsClosed(id);
     }
 
-    function _acceptVoucher(Channel storage c, bytes32 id, uint256 cumulativeAmount, bytes calldata signature)
-        private
-        returns (uint256 paid)
-    {
+    function _acceptVoucher(
+        Channel storage c,
+        bytes32 id,
+        uint256 cumulativeAmount,
+        uint256 amount,
+        bytes calldata signature
+    ) private returns (uint256 paid) {
         uint256 redeemed = c.redeemed;
-        if (cumulativeAmount <= redeemed) revert VoucherNotNewer(redeemed, cumulativeAmount);
-        if (cumulativeAmount > c.deposit) revert AmountExceedsDeposit(c.deposit, cumulativeAmount);
+        if (amount > cumulativeAmount) revert AmountExceedsVoucher(cumulativeAmount, amount);
+        if (amount <= redeemed) revert VoucherNotNewer(redeemed, amount);
+        if (amount > c.deposit) revert AmountExceedsDeposit(c.deposit, amount);
         // OZ ECDSA rejects malleable (high-s) signatures and bad lengths with typed errors.
         address signer = ECDSA.recover(voucherDigest(id, cumulativeAmount), signature);
         if (signer != c.payer) revert InvalidVoucherSigner(signer, c.payer);
-        c.redeemed = uint128(cumulativeAmount);
-        paid = cumulativeAmount - redeemed;
+        c.redeemed = uint128(amount);
+        paid = amount - redeemed;
     }
 
     function _pull(address token, uint256 amount) private returns (uint256 received) {

@@ -141,4 +141,51 @@ describe('pay-per-inference end to end on anvil', () => {
     );
     expect(isContractError(again) && (again as ContractError).errorName).toBe('AlreadyClaimed');
   }, 240_000);
+
+  test('per-token pricing settles on chain for exactly the tokens used, not the voucher headroom', async () => {
+    const [, payer, payee] = chain.wallets as [Wallet, Wallet, Wallet];
+    const PER_TOKEN = 10n ** 12n;
+    const MAX_TOKENS = 256;
+    const deposit = 10n ** 17n;
+    const channel = await openChannel(payer, {
+      contract: c.paymentChannel,
+      payee: payee.address,
+      amount: deposit,
+      expiry: (await chain.now()) + 86_400,
+    });
+    const paywall = createPaymentMiddleware({
+      chainId: chain.chainId,
+      contract: c.paymentChannel,
+      payeeKey: payee.privateKey as Hex,
+      price: { perToken: PER_TOKEN, maxTokens: MAX_TOKENS },
+      getChannel: (channelId) => readChannel(chain.provider, { contract: c.paymentChannel, channelId }),
+    });
+    const metered = await serve((req) =>
+      paywall(req, async (_r, pay) => {
+        const tokens = Number(new URL(req.url).searchParams.get('tokens'));
+        pay.reportUsage(tokens);
+        return Response.json({ tokens });
+      }),
+    );
+    try {
+      const pay = wrapFetchWithPayment(fetch, payer.privateKey as Hex, { channel, budget: deposit });
+      const used = [17, 256, 3, 99];
+      for (const tokens of used) expect((await pay(`${metered.url}/?tokens=${tokens}`)).status).toBe(200);
+      const acct = paywall.accounts.get(channel.channelId.toLowerCase())!;
+      const earned = PER_TOKEN * BigInt(used.reduce((a, b) => a + b, 0));
+      expect(acct.owed).toBe(earned);
+      // The latest voucher authorised the last request's maximum: more than was earned.
+      expect(acct.latestVoucher!.cumulativeAmount).toBeGreaterThan(earned);
+      const before = await chain.provider.getBalance(payee.address);
+      const r = await redeemVoucher(payee, { voucher: acct.latestVoucher!, amount: acct.owed });
+      expect(await chain.provider.getBalance(payee.address)).toBe(before + earned - r.gasUsed * r.gasPrice);
+      const onchain = await readChannel(chain.provider, {
+        contract: c.paymentChannel,
+        channelId: channel.channelId,
+      });
+      expect(onchain.accepted).toBe(earned);
+    } finally {
+      await metered.close();
+    }
+  });
 });

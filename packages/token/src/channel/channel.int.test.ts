@@ -64,9 +64,10 @@ async function expectRejectedRedeem(
   voucher: Voucher,
   errorName: string,
   by: Wallet = payee,
+  amount?: bigint,
 ) {
   const before = await balances(ch);
-  const err = await expectRevert(redeemVoucher(by, { voucher }), errorName);
+  const err = await expectRevert(redeemVoucher(by, { voucher, amount }), errorName);
   const after = await balances(ch);
   expect(after.contract).toBe(before.contract);
   expect(after.onchain.accepted).toBe(before.onchain.accepted);
@@ -126,6 +127,32 @@ describe('PaymentChannel on anvil', () => {
     expect(await chain.provider.getBalance(payee.address)).toBe(
       b2 + 3n * 10n ** 15n - r2.gasUsed * r2.gasPrice,
     );
+  });
+
+  test('a partial redeem settles exactly the amount asked; the same voucher settles the rest later, never more', async () => {
+    const ch = await open();
+    const v = await sign(ch, 1000n);
+    const b0 = await chain.provider.getBalance(payee.address);
+    const r1 = await redeemVoucher(payee, { voucher: v, amount: 700n });
+    expect(await chain.provider.getBalance(payee.address)).toBe(b0 + 700n - r1.gasUsed * r1.gasPrice);
+    expect((await balances(ch)).onchain.accepted).toBe(700n);
+    await expectRejectedRedeem(ch, v, 'AmountExceedsVoucher', payee, 1001n);
+    await expectRejectedRedeem(ch, v, 'VoucherNotNewer', payee, 700n);
+    await expectRejectedRedeem(ch, await sign(ch, 650n), 'VoucherNotNewer');
+    const b1 = await chain.provider.getBalance(payee.address);
+    const r2 = await redeemVoucher(payee, { voucher: v });
+    expect(await chain.provider.getBalance(payee.address)).toBe(b1 + 300n - r2.gasUsed * r2.gasPrice);
+    await expectRejectedRedeem(ch, v, 'VoucherNotNewer');
+    // Closing with a partial amount refunds everything else to the payer.
+    const next = await sign(ch, 5000n);
+    const payerBefore = await chain.provider.getBalance(payer.address);
+    await closeChannel(payee, {
+      contract: c.paymentChannel,
+      channelId: ch.channelId,
+      voucher: next,
+      amount: 1200n,
+    });
+    expect(await chain.provider.getBalance(payer.address)).toBe(payerBefore + ETH - 1200n);
   });
 
   test('rejects a replayed voucher with VoucherNotNewer and a lower one likewise', async () => {
@@ -255,8 +282,18 @@ describe('PaymentChannel on anvil', () => {
     const v1 = await sign(ch, 100n);
     const v2 = await sign(ch, 200n);
     const iface = new Interface(paymentChannelAbi);
-    const first = iface.encodeFunctionData('redeem', [ch.channelId, v1.cumulativeAmount, v1.signature]);
-    const again = iface.encodeFunctionData('redeem', [ch.channelId, v2.cumulativeAmount, v2.signature]);
+    const first = iface.encodeFunctionData('redeem', [
+      ch.channelId,
+      v1.cumulativeAmount,
+      v1.cumulativeAmount,
+      v1.signature,
+    ]);
+    const again = iface.encodeFunctionData('redeem', [
+      ch.channelId,
+      v2.cumulativeAmount,
+      v2.cumulativeAmount,
+      v2.signature,
+    ]);
     const before = await chain.provider.getBalance(c.paymentChannel);
     const { send } = await import('../internal/ethers.js');
     await expectRevert(

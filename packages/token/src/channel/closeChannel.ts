@@ -10,6 +10,8 @@ export interface CloseChannelParameters {
   channelId: Hex | string;
   /** Payee only: the final voucher to settle while closing (omit to settle nothing more). */
   voucher?: Voucher;
+  /** Payee only: settle this much in total, at most the voucher's amount (default: all of it). */
+  amount?: bigint;
 }
 /** Return type of {@link closeChannel}. */
 export type CloseChannelReturnType = TransactionReceipt;
@@ -40,6 +42,7 @@ export async function closeChannel(
   return send('closeChannel', channels, 'close', [
     params.channelId,
     v ? v.cumulativeAmount : 0n,
+    v ? (params.amount ?? v.cumulativeAmount) : 0n,
     v ? v.signature : '0x',
   ]);
 }

@@ -39,7 +39,7 @@ afterAll(async () => {
 type Op =
   | { kind: 'open'; payer: number; payee: number; amount: bigint; ttl: number }
   | { kind: 'topUp'; ch: number; amount: bigint }
-  | { kind: 'redeem'; ch: number; add: bigint }
+  | { kind: 'redeem'; ch: number; add: bigint; short?: bigint }
   | { kind: 'close'; ch: number; add: bigint }
   | { kind: 'reclaim'; ch: number }
   | { kind: 'wait'; seconds: number };
@@ -65,6 +65,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       fc.bigInt({ min: 1n, max: 10n ** 17n }),
       fc.bigInt({ min: -(10n ** 18n), max: 10n ** 20n }),
     ),
+    // Settle the voucher's whole amount, or less (per-use charging), or (refused) more.
+    short: fc.oneof(fc.constant(0n), fc.bigInt({ min: -5n, max: 10n ** 17n })),
   }),
   fc.record({
     kind: fc.constant('close' as const),
@@ -152,7 +154,9 @@ async function apply(o: Op) {
         cumulativeAmount: amount,
       });
       if (o.kind === 'redeem') {
-        if (await attempt(redeemVoucher(payee, { voucher }))) successes.redeem++;
+        const short = o.kind === 'redeem' ? (o.short ?? 0n) : 0n;
+        if (await attempt(redeemVoucher(payee, { voucher, amount: amount > short ? amount - short : 0n })))
+          successes.redeem++;
       } else if (
         await attempt(closeChannel(payee, { contract: c.paymentChannel, channelId: ch.channelId, voucher }))
       ) {
