@@ -3,9 +3,8 @@
  * so the gateway switches adapters per request without building a new session.
  */
 import type { LoraAdapter } from '@openledger/lora';
-import { createLoraSession, type LoraSession } from '@openledger/lora/onnx';
+import { buildLoraMlpModel, createLoraSession, type LoraSession } from '@openledger/lora/onnx';
 import * as ort from 'onnxruntime-web';
-import { buildLoraMlp } from '../../../packages/lora/src/testing/onnxModel.js';
 import { FEATURES, features, MODULE } from './scorer.js';
 
 export interface StyleRuntime {
@@ -19,7 +18,7 @@ export interface StyleRuntime {
 export async function createStyleRuntime(): Promise<StyleRuntime> {
   ort.env.wasm.numThreads = 1;
   const q = FEATURES + 1;
-  const graph = buildLoraMlp([{ name: MODULE, in: q, out: 2, weight: new Float32Array(2 * q) }]);
+  const graph = buildLoraMlpModel([{ name: MODULE, in: q, out: 2, weight: new Float32Array(2 * q) }]);
   const session = await createLoraSession(graph, { ort });
   return {
     session,

@@ -73,6 +73,15 @@ export {
   verifyMerkleMultiProof,
 } from './merkle/verifyMerkleMultiProof.js';
 export { type VerifyMerkleProofParameters, verifyMerkleProof } from './merkle/verifyMerkleProof.js';
+export {
+  type EncodeOnnxModelParameters,
+  encodeOnnxModel,
+  type OnnxAttribute,
+  type OnnxElementType,
+  type OnnxInitializer,
+  type OnnxNode,
+  type OnnxValueInfo,
+} from './onnx/encodeOnnxModel.js';
 export { formatUnits } from './units/formatUnits.js';
 export { formatOpen, OPEN_DECIMALS, parseOpen } from './units/open.js';
 export { type ParseUnitsOptions, parseUnits } from './units/parseUnits.js';

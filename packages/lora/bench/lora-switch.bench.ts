@@ -4,9 +4,9 @@ import * as ort from 'onnxruntime-web';
 import { createAdapter } from '../src/adapter/createAdapter.js';
 import type { LoraAdapter } from '../src/adapter/types.js';
 import { mulberry32 } from '../src/math/prng.js';
+import { buildLoraMlpModel } from '../src/onnx/buildLoraMlpModel.js';
 import { createLoraSession } from '../src/onnx/createLoraSession.js';
 import type { Tensor } from '../src/safetensors/types.js';
-import { buildLoraMlp } from '../src/testing/onnxModel.js';
 
 ort.env.wasm.numThreads = 1;
 const D = 1024;
@@ -20,7 +20,7 @@ const layers = Array.from({ length: LAYERS }, (_, i) => ({
   out: D,
   weight: rnd(D * D),
 }));
-const model = buildLoraMlp(layers);
+const model = buildLoraMlpModel(layers);
 
 function adapter(seed: number): LoraAdapter {
   const r2 = mulberry32(seed);

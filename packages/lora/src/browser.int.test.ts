@@ -9,8 +9,8 @@ import { launchChromium } from '../../../scripts/testing/browser.js';
 import { saveAdapter } from './adapter/saveAdapter.js';
 import type { LoraAdapter } from './adapter/types.js';
 import { deltaWeight } from './merge/deltaWeight.js';
+import { buildLoraMlpModel } from './onnx/buildLoraMlpModel.js';
 import { maxAbsDiff, randomAdapter, randomMatrix } from './testing/helpers.js';
-import { buildLoraMlp } from './testing/onnxModel.js';
 
 /**
  * The package in real Chromium, bundled by esbuild as an app would ship it: adapters fetched
@@ -81,7 +81,7 @@ beforeAll(async () => {
   const files = new Map<string, Uint8Array | string>([
     ['/', '<!doctype html><script type="module" src="/app.js"></script>'],
     ['/app.js', js],
-    ['/model.onnx', buildLoraMlp(layers)],
+    ['/model.onnx', buildLoraMlpModel(layers)],
   ]);
   for (const [id, adapter] of Object.entries(adapters))
     for (const [name, bytes] of Object.entries((await saveAdapter(adapter)).files))

@@ -144,7 +144,12 @@ describe('successful requests', () => {
       res.write('data: 1\n\n');
       let n = 1;
       const t = setInterval(() => res.write(`data: ${++n}\n\n`), 40);
-      closed = new Promise((resolve) => res.on('close', () => (clearInterval(t), resolve())));
+      closed = new Promise((resolve) =>
+        res.on('close', () => {
+          clearInterval(t);
+          resolve();
+        }),
+      );
     };
     const controller = new AbortController();
     const res = await client({ timeout: 100 }).request({

@@ -4,8 +4,8 @@ import type { LoraAdapter } from '../adapter/types.js';
 import { isAdapterError } from '../errors.js';
 import { deltaWeight } from '../merge/deltaWeight.js';
 import { maxAbsDiff, randomAdapter, randomMatrix } from '../testing/helpers.js';
-import { buildLoraMlp } from '../testing/onnxModel.js';
 import { adapterFeeds } from './adapterFeeds.js';
+import { buildLoraMlpModel } from './buildLoraMlpModel.js';
 import { createLoraSession, type LoraSession } from './createLoraSession.js';
 import { mergeAdapterIntoOnnx } from './mergeAdapterIntoOnnx.js';
 
@@ -16,7 +16,7 @@ const layers = [
   { name: 'mlp.fc1', in: H, out: F, weight: randomMatrix(F, H, 101, 0.3) },
   { name: 'mlp.fc2', in: F, out: O, weight: randomMatrix(O, F, 102, 0.3) },
 ];
-const model = buildLoraMlp(layers);
+const model = buildLoraMlpModel(layers);
 const both = randomAdapter(
   layers.map((l, i) => ({ name: l.name, in: l.in, out: l.out, r: i === 1 ? 2 : 4 })),
   { r: 4, lora_alpha: 8, rank_pattern: { fc2: 2 } },
@@ -94,7 +94,7 @@ describe('createLoraSession', () => {
   });
 
   test('merging into weights stored [in, out] (MatMul export layout) matches the reference', async () => {
-    const transposed = buildLoraMlp(layers, { weightLayout: 'in_out' });
+    const transposed = buildLoraMlpModel(layers, { weightLayout: 'in_out' });
     const merged = await createLoraSession(transposed, { ort, merge: both });
     try {
       const y = (await merged.run(input())).y!.data as Float32Array;

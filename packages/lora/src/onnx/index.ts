@@ -11,5 +11,6 @@ export {
   type LoraInputNaming,
   type OrtLike,
 } from './adapterFeeds.js';
+export { type BuildLoraMlpModelOptions, buildLoraMlpModel, type LoraMlpLayer } from './buildLoraMlpModel.js';
 export { type CreateLoraSessionOptions, createLoraSession, type LoraSession } from './createLoraSession.js';
 export { type MergeAdapterIntoOnnxOptions, mergeAdapterIntoOnnx } from './mergeAdapterIntoOnnx.js';
