@@ -1,25 +1,50 @@
-import { simdKernelModule } from './simdKernel.js';
+import { MR, NR, relaxedProbeModule, simdKernelModule } from './simdKernel.js';
 
-type Kernel = (a: number, lda: number, b: number, ldb: number, k: number, out: number) => void;
+/** Which multiply-add the kernel uses: fused `f32x4.relaxed_madd`, or `f32x4.mul` + `f32x4.add`. */
+export type SimdVariant = 'relaxed-madd' | 'mul-add';
 
-let cached: { mem: WebAssembly.Memory; k4x2: Kernel } | null | undefined;
+type Panel = (a: number, b: number, nb: number, kb: number, out: number, ostride: number) => void;
+interface Kernel {
+  mem: WebAssembly.Memory;
+  panel: Panel;
+}
 
-/** The SIMD kernel, or null where WebAssembly SIMD is unavailable (instantiated once, lazily). */
-function kernel(): { mem: WebAssembly.Memory; k4x2: Kernel } | null {
-  if (cached !== undefined) return cached;
+/** k-tile in floats: a staged row of one tile is 8 KiB. */
+const KC = 2048;
+/** Row stride of staged tiles in floats: 64 bytes more than a tile, so rows don't alias in L1 sets. */
+const LD = KC + 16;
+/** B rows per panel: NB × KC floats (256 KiB) stay in L2 while every block of A rows passes. */
+const NB = 32;
+/** A rows staged per pass. */
+const A_ROWS = 256;
+/** B rows staged per pass (one k-tile of them: 8 MiB). */
+const B_ROWS = 1024;
+
+const cache = new Map<SimdVariant, Kernel | null>();
+
+function instantiate(fma: boolean): Kernel | null {
   try {
-    const bytes = simdKernelModule();
-    if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) {
-      cached = null;
-      return null;
-    }
-    const mem = new WebAssembly.Memory({ initial: 16 });
+    if (typeof WebAssembly === 'undefined') return null;
+    if (fma && !WebAssembly.validate(relaxedProbeModule())) return null;
+    const bytes = simdKernelModule(LD * 4, fma);
+    if (!WebAssembly.validate(bytes)) return null;
+    const mem = new WebAssembly.Memory({ initial: 1 });
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem } });
-    cached = { mem, k4x2: inst.exports.k4x2 as Kernel };
+    return { mem, panel: inst.exports.panel as Panel };
   } catch {
-    cached = null;
+    return null;
   }
-  return cached;
+}
+
+/** The kernel for `variant` (default: the best this runtime has), instantiated once, lazily. */
+function kernel(variant?: SimdVariant): Kernel | null {
+  if (variant === undefined) return kernel('relaxed-madd') ?? kernel('mul-add');
+  let k = cache.get(variant);
+  if (k === undefined) {
+    k = instantiate(variant === 'relaxed-madd');
+    cache.set(variant, k);
+  }
+  return k;
 }
 
 /** True when the WebAssembly SIMD GEMM can run here. */
@@ -27,15 +52,18 @@ export function simdAvailable(): boolean {
   return kernel() !== null;
 }
 
-const KC = 2048; // k-tile: 4 A rows + a panel of B rows of this length stay in L1/L2
-const NB = 32; // B rows per panel
-const CHUNK_BYTES = 32 * 1024 * 1024; // operands staged into wasm memory per pass
+/** The kernel variant {@link matmulNTSimd} uses by default here, or null without WebAssembly SIMD. */
+export function simdVariant(): SimdVariant | null {
+  if (kernel('relaxed-madd')) return 'relaxed-madd';
+  return kernel('mul-add') ? 'mul-add' : null;
+}
 
 /**
  * C (m×n) = alpha·A·Bᵀ + beta·C for Float32 A (m×k) and B (n×k), on the WebAssembly SIMD
- * micro-kernel. Operands are staged into wasm memory in row chunks (rows padded to a multiple
- * of four floats, row counts to the kernel's 4×2 shape), so any size works in bounded memory.
- * Returns false (having done nothing) where SIMD is unavailable.
+ * micro-kernel with f32 accumulation (like any BLAS sgemm). Operands are staged into wasm
+ * memory one k-tile at a time (rows at a fixed stride, zero-padded to the kernel's 4×2 shape
+ * and to whole vectors), so any size works in bounded memory. Returns false (having done
+ * nothing) where SIMD — or the requested `variant` — is unavailable.
  */
 export function matmulNTSimd(
   m: number,
@@ -46,60 +74,58 @@ export function matmulNTSimd(
   C: Float32Array | Float64Array,
   alpha = 1,
   beta = 0,
+  variant?: SimdVariant,
 ): boolean {
-  const kern = kernel();
+  const kern = kernel(variant);
   if (!kern) return false;
   if (beta === 0) C.fill(0, 0, m * n);
   else if (beta !== 1) for (let i = 0; i < m * n; i++) C[i]! *= beta;
   if (m === 0 || n === 0 || k === 0) return true;
-  const kp = (k + 3) & ~3;
-  const rowBytes = kp * 4;
-  const aRows = Math.max(4, Math.min((m + 3) & ~3, Math.floor(CHUNK_BYTES / 2 / rowBytes) & ~3));
-  const bRows = Math.max(2, Math.min((n + 1) & ~1, Math.floor(CHUNK_BYTES / 2 / rowBytes) & ~1));
+  // Equal k-tiles (a multiple of 4 floats each), so no tile is a short remainder.
+  const tile = Math.ceil(Math.ceil(k / Math.ceil(k / KC)) / 4) * 4;
+  const aRows = Math.min(A_ROWS, Math.ceil(m / MR) * MR);
+  const bRows = Math.min(B_ROWS, Math.ceil(n / NR) * NR);
   const aBase = 0;
-  const bBase = aRows * rowBytes;
-  const outBase = bBase + bRows * rowBytes;
-  const need = outBase + 64;
-  const { mem, k4x2 } = kern;
+  const bBase = aRows * LD;
+  const outBase = bBase + bRows * LD;
+  const need = (outBase + aRows * bRows) * 4;
+  const { mem, panel } = kern;
   if (mem.buffer.byteLength < need) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
   const f32 = new Float32Array(mem.buffer);
-  const stage = (src: Float32Array, row0: number, rows: number, padRows: number, base: number) => {
-    const o = base >> 2;
-    if (kp === k) f32.set(src.subarray(row0 * k, (row0 + rows) * k), o);
-    else
-      for (let r = 0; r < rows; r++) {
-        f32.set(src.subarray((row0 + r) * k, (row0 + r + 1) * k), o + r * kp);
-        f32.fill(0, o + r * kp + k, o + (r + 1) * kp);
-      }
-    f32.fill(0, o + rows * kp, o + padRows * kp);
+  /** Copy columns [k0, k0 + kc) of `rows` rows from row `row0` of src; zero the padding to kc4 and to padRows. */
+  const stage = (src: Float32Array, row0: number, rows: number, padRows: number, base: number, k0: number, kc: number) => {
+    const kc4 = (kc + 3) & ~3;
+    for (let r = 0; r < rows; r++) {
+      const s = (row0 + r) * k + k0;
+      const d = base + r * LD;
+      f32.set(src.subarray(s, s + kc), d);
+      if (kc4 > kc) f32.fill(0, d + kc, d + kc4);
+    }
+    for (let r = rows; r < padRows; r++) f32.fill(0, base + r * LD, base + r * LD + kc4);
   };
-  const out = outBase >> 2;
   for (let i0 = 0; i0 < m; i0 += aRows) {
     const mi = Math.min(aRows, m - i0);
-    const mp = (mi + 3) & ~3;
-    stage(A, i0, mi, mp, aBase);
+    const mp = Math.ceil(mi / MR) * MR;
     for (let j0 = 0; j0 < n; j0 += bRows) {
       const nj = Math.min(bRows, n - j0);
-      const np = (nj + 1) & ~1;
-      stage(B, j0, nj, np, bBase);
-      for (let k0 = 0; k0 < kp; k0 += KC) {
-        const kc = Math.min(KC, kp - k0);
+      const np = Math.ceil(nj / NR) * NR;
+      f32.fill(0, outBase, outBase + mp * np);
+      for (let k0 = 0; k0 < k; k0 += tile) {
+        const kc = Math.min(tile, k - k0);
+        const kb = ((kc + 3) & ~3) * 4;
+        stage(A, i0, mi, mp, aBase, k0, kc);
+        stage(B, j0, nj, np, bBase, k0, kc);
         for (let jp = 0; jp < np; jp += NB) {
-          const jEnd = Math.min(np, jp + NB);
-          for (let i = 0; i < mp; i += 4) {
-            const aPtr = aBase + i * rowBytes + k0 * 4;
-            for (let j = jp; j < jEnd; j += 2) {
-              k4x2(aPtr, rowBytes, bBase + j * rowBytes + k0 * 4, rowBytes, kc, outBase);
-              for (let r = 0; r < 4; r++) {
-                const row = i0 + i + r;
-                if (i + r >= mi) break;
-                const c = row * n + j0 + j;
-                C[c]! += alpha * f32[out + 2 * r]!;
-                if (j + 1 < nj) C[c + 1]! += alpha * f32[out + 2 * r + 1]!;
-              }
-            }
+          const nb = Math.min(NB, np - jp);
+          for (let i = 0; i < mp; i += MR) {
+            panel((aBase + i * LD) * 4, (bBase + jp * LD) * 4, nb, kb, (outBase + i * np + jp) * 4, np * 4);
           }
         }
+      }
+      for (let r = 0; r < mi; r++) {
+        const c = (i0 + r) * n + j0;
+        const o = outBase + r * np;
+        for (let j = 0; j < nj; j++) C[c + j]! += alpha * f32[o + j]!;
       }
     }
   }

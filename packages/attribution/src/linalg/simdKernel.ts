@@ -1,12 +1,22 @@
 /**
- * A WebAssembly SIMD micro-kernel, assembled here from opcodes (no toolchain, no network):
+ * A WebAssembly SIMD GEMM micro-kernel, assembled here from opcodes (no toolchain, no network):
  *
- *   k4x2(a, lda, b, ldb, k, out): out[2i + j] = Σ_p A_i[p]·B_j[p]  for 4 rows of A, 2 rows of B
+ *   panel(a, b, nb, kb, out, ostride):
+ *     for each pair j of the nb rows of B at b:  out[r][j] += Σ_p A_r[p]·B_j[p]   (r < 4)
  *
- * with byte pointers/strides into the imported memory and k a multiple of 4. Eight f32x4
- * accumulators plus six operands fit the sixteen vector registers of x86-64 and AArch64
- * without spilling; each step does 8 multiply-adds on 4 lanes per 6 loads.
+ * Pointers and lengths are in bytes into the imported memory; kb is a multiple of 16, nb of 2,
+ * and rows of A and B lie `stride` bytes apart. The stride is baked into the code as load
+ * offsets, so each step of the inner loop is six loads off two moving pointers and eight
+ * multiply-adds on 4 lanes — no per-row address arithmetic. Eight f32x4 accumulators, six
+ * operands and one product fill the fifteen vector registers V8 allocates on x64 without
+ * spilling. With `fma`, the multiply-add is `f32x4.relaxed_madd` (one fused instruction where
+ * the CPU has FMA; Relaxed SIMD, on by default in Chrome ≥ 114 and Node ≥ 22).
  */
+
+/** Rows of A per micro-tile. */
+export const MR = 4;
+/** Rows of B per micro-tile. */
+export const NR = 2;
 
 const uleb = (n: number): number[] => {
   const out: number[] = [];
@@ -18,101 +28,114 @@ const uleb = (n: number): number[] => {
   } while (n);
   return out;
 };
+const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+};
 const str = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+const wasmModule = (sections: number[][]) =>
+  Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...sections.flat()]);
 
 // Opcodes used below.
-const LOCAL_GET = 0x20;
-const LOCAL_SET = 0x21;
-const LOCAL_TEE = 0x22;
-const I32_CONST = 0x41;
+const I32 = 0x7f;
+const V128 = 0x7b;
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
+const i32 = (v: number) => [0x41, ...sleb(v)];
 const I32_ADD = 0x6a;
-const I32_SHL = 0x74;
+const I32_SUB = 0x6b;
+const I32_MUL = 0x6c;
 const I32_GE_U = 0x4f;
 const F32_ADD = 0x92;
-const F32_STORE = 0x38;
-const BLOCK = 0x02;
-const LOOP = 0x03;
-const VOID = 0x40;
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
 const BR = 0x0c;
 const BR_IF = 0x0d;
 const END = 0x0b;
-const SIMD = 0xfd;
-const V128_LOAD = [SIMD, 0x00, 0x00, 0x00]; // memarg: align hint 1 (unaligned ok), offset 0
-const F32X4_EXTRACT = (lane: number) => [SIMD, 0x1f, lane];
-const F32X4_ADD = [SIMD, 0xe4, 0x01]; // 0xe4 as LEB128
-const F32X4_MUL = [SIMD, 0xe6, 0x01]; // 0xe6 as LEB128
-const I32 = 0x7f;
-const V128 = 0x7b;
+const F32_LOAD = (offset: number) => [0x2a, 0x02, ...uleb(offset)];
+const F32_STORE = (offset: number) => [0x38, 0x02, ...uleb(offset)];
+const V128_LOAD = (offset: number) => [0xfd, 0x00, 0x00, ...uleb(offset)]; // align hint 1: unaligned is fine
+const V128_ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+const F32X4_EXTRACT = (lane: number) => [0xfd, 0x1f, lane];
+const F32X4_ADD = [0xfd, ...uleb(0xe4)];
+const F32X4_MUL = [0xfd, ...uleb(0xe6)];
+const F32X4_RELAXED_MADD = [0xfd, ...uleb(0x105)];
 
-function kernelBody(): number[] {
-  // Params: 0 a, 1 lda, 2 b, 3 ldb, 4 k, 5 out. Locals: 6 p, 7 end, 8 a1, 9 a2, 10 a3, 11 b1,
-  // 12..19 acc (row-major 4×2), 20..23 va, 24..25 vb.
-  const g = (i: number) => [LOCAL_GET, i];
-  const s = (i: number) => [LOCAL_SET, i];
+function panelBody(stride: number, fma: boolean): number[] {
+  // Params: 0 a, 1 b, 2 nb, 3 kb, 4 out, 5 ostride. Locals: 6 j, 7 p, 8 q, 9 end, 10 o,
+  // then v128: MR·NR accumulators, MR rows of A, NR rows of B, one product.
+  const acc = (r: number, c: number) => 11 + r * NR + c;
+  const va = (r: number) => 11 + MR * NR + r;
+  const vb = (c: number) => 11 + MR * NR + MR + c;
+  const tmp = 11 + MR * NR + MR + NR;
   const code: number[] = [];
-  code.push(...g(4), I32_CONST, 2, I32_SHL, ...s(7));
-  code.push(
-    ...g(0),
-    ...g(1),
-    I32_ADD,
-    LOCAL_TEE,
-    8,
-    ...g(1),
-    I32_ADD,
-    LOCAL_TEE,
-    9,
-    ...g(1),
-    I32_ADD,
-    ...s(10),
-  );
-  code.push(...g(2), ...g(3), I32_ADD, ...s(11));
-  code.push(BLOCK, VOID, LOOP, VOID);
-  code.push(...g(6), ...g(7), I32_GE_U, BR_IF, 1);
-  const aPtrs = [0, 8, 9, 10];
-  for (let r = 0; r < 4; r++) code.push(...g(aPtrs[r]!), ...g(6), I32_ADD, ...V128_LOAD, ...s(20 + r));
-  const bPtrs = [2, 11];
-  for (let c = 0; c < 2; c++) code.push(...g(bPtrs[c]!), ...g(6), I32_ADD, ...V128_LOAD, ...s(24 + c));
-  for (let r = 0; r < 4; r++) {
-    for (let c = 0; c < 2; c++) {
-      const acc = 12 + r * 2 + c;
-      code.push(...g(acc), ...g(20 + r), ...g(24 + c), ...F32X4_MUL, ...F32X4_ADD, ...s(acc));
+  code.push(...i32(0), ...set(6), ...get(1), ...set(8));
+  code.push(...BLOCK, ...LOOP); // for (j = 0; j < nb; j += NR, q += NR·stride)
+  code.push(...get(6), ...get(2), I32_GE_U, BR_IF, 1);
+  for (let r = 0; r < MR; r++) for (let c = 0; c < NR; c++) code.push(...V128_ZERO, ...set(acc(r, c)));
+  code.push(...get(0), ...set(7), ...get(0), ...get(3), I32_ADD, ...set(9));
+  code.push(...BLOCK, ...LOOP); // for (p = a; p < a + kb; p += 16, q += 16)
+  code.push(...get(7), ...get(9), I32_GE_U, BR_IF, 1);
+  for (let r = 0; r < MR; r++) code.push(...get(7), ...V128_LOAD(r * stride), ...set(va(r)));
+  for (let c = 0; c < NR; c++) code.push(...get(8), ...V128_LOAD(c * stride), ...set(vb(c)));
+  for (let r = 0; r < MR; r++) {
+    for (let c = 0; c < NR; c++) {
+      const s = acc(r, c);
+      if (fma) code.push(...get(va(r)), ...get(vb(c)), ...get(s), ...F32X4_RELAXED_MADD, ...set(s));
+      else code.push(...get(va(r)), ...get(vb(c)), ...F32X4_MUL, ...set(tmp), ...get(s), ...get(tmp), ...F32X4_ADD, ...set(s));
     }
   }
-  code.push(...g(6), I32_CONST, 16, I32_ADD, ...s(6), BR, 0, END, END);
-  for (let idx = 0; idx < 8; idx++) {
-    const acc = 12 + idx;
-    code.push(...g(5));
-    code.push(...g(acc), ...F32X4_EXTRACT(0), ...g(acc), ...F32X4_EXTRACT(1), F32_ADD);
-    code.push(...g(acc), ...F32X4_EXTRACT(2), F32_ADD, ...g(acc), ...F32X4_EXTRACT(3), F32_ADD);
-    code.push(F32_STORE, 0x02, ...uleb(idx * 4));
+  code.push(...get(7), ...i32(16), I32_ADD, ...set(7), ...get(8), ...i32(16), I32_ADD, ...set(8));
+  code.push(BR, 0, END, END);
+  // out[r][j + c] += horizontal sum of acc(r, c)
+  code.push(...get(4), ...get(6), ...i32(4), I32_MUL, I32_ADD, ...set(10));
+  for (let r = 0; r < MR; r++) {
+    for (let c = 0; c < NR; c++) {
+      const s = acc(r, c);
+      code.push(...get(10), ...get(10), ...F32_LOAD(c * 4));
+      code.push(...get(s), ...F32X4_EXTRACT(0), ...get(s), ...F32X4_EXTRACT(1), F32_ADD);
+      code.push(...get(s), ...F32X4_EXTRACT(2), ...get(s), ...F32X4_EXTRACT(3), F32_ADD, F32_ADD, F32_ADD);
+      code.push(...F32_STORE(c * 4));
+    }
+    if (r + 1 < MR) code.push(...get(10), ...get(5), I32_ADD, ...set(10));
   }
-  code.push(END);
-  const locals = [2, 6, I32, 14, V128]; // two groups: 6 × i32, 14 × v128
+  // q moved kb bytes along row j; step to row j + NR.
+  code.push(...get(8), ...get(3), I32_SUB, ...i32(NR * stride), I32_ADD, ...set(8));
+  code.push(...get(6), ...i32(NR), I32_ADD, ...set(6), BR, 0, END, END, END);
+  const locals = [2, 5, I32, ...uleb(MR * NR + MR + NR + 1), V128];
   const body = [...locals, ...code];
   return [...uleb(body.length), ...body];
 }
 
-/** The module's bytes: imports `env.mem`, exports `k4x2`. */
-export function simdKernelModule(): Uint8Array<ArrayBuffer> {
-  const type = section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]);
-  const imp = section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x00, 1]);
-  const func = section(3, [1, 0]);
-  const exp = section(7, [1, ...str('k4x2'), 0x00, 0]);
-  const code = section(10, [1, ...kernelBody()]);
-  return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...type,
-    ...imp,
-    ...func,
-    ...exp,
-    ...code,
+/**
+ * The kernel module's bytes: imports `env.mem`, exports `panel`. `stride` is the distance in
+ * bytes between consecutive rows of the staged operands.
+ */
+export function simdKernelModule(stride: number, fma: boolean): Uint8Array<ArrayBuffer> {
+  return wasmModule([
+    section(1, [1, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
+    section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x00, 1]),
+    section(3, [1, 0]),
+    section(7, [1, ...str('panel'), 0x00, 0]),
+    section(10, [1, ...panelBody(stride, fma)]),
+  ]);
+}
+
+/** A minimal module using `f32x4.relaxed_madd`: validates only where Relaxed SIMD is enabled. */
+export function relaxedProbeModule(): Uint8Array<ArrayBuffer> {
+  const code = [0, ...V128_ZERO, ...V128_ZERO, ...V128_ZERO, ...F32X4_RELAXED_MADD, 0x1a, END];
+  return wasmModule([
+    section(1, [1, 0x60, 0, 0]),
+    section(3, [1, 0]),
+    section(10, [1, ...uleb(code.length), ...code]),
   ]);
 }
