@@ -3,5 +3,6 @@ import { definePackageConfig } from '../../tsup.config.base.js';
 export default definePackageConfig({
   index: 'src/index.ts',
   embeddings: 'src/embeddings.ts',
+  onnxruntime: 'src/onnxruntime.ts',
   transformers: 'src/transformers.ts',
 });

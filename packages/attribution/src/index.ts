@@ -39,6 +39,7 @@ export type {
   ParamLayer,
   ScoredExample,
 } from './influence/types.js';
+export type { MatmulEngine } from './linalg/engine.js';
 export { type AttributionBatch, commitAttributionRecords } from './records/commitAttributionRecords.js';
 export {
   type AttributionSource,

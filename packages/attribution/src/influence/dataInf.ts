@@ -1,4 +1,4 @@
-import { matmulNN, matmulNT } from '../linalg/matmul.js';
+import { type GemmSteps, type MatmulEngine, runSteps, runStepsOn } from '../linalg/engine.js';
 import { InfluenceError } from './errors.js';
 import { throwIfAborted } from './progress.js';
 import { buildResult } from './result.js';
@@ -30,6 +30,12 @@ export interface DataInfParameters<E = Example> extends InfluenceRunOptions {
   test?: readonly E[];
   /** Default damping as a multiple of the mean ‖gᵢ‖² per layer. Default 0.1 (the paper's choice). */
   lambdaScale?: number;
+  /**
+   * Run the products on this engine (e.g. `createOnnxMatmul(ort)` from
+   * `@openledger/attribution/onnxruntime`) instead of the built-in WebAssembly SIMD kernel;
+   * `dataInf` then returns a promise. Float32 gradients only; Float64 stay on the built-in path.
+   */
+  engine?: MatmulEngine;
 }
 
 /**
@@ -44,7 +50,21 @@ export interface DataInfParameters<E = Example> extends InfluenceRunOptions {
  * const test = { rows: 1, cols: 2, data: Float32Array.of(1, 0.2) };
  * const { top } = dataInf({ layers: [{ name: 'q_proj', train, test }], topK: 2 });
  */
-export function dataInf<E = Example>(params: DataInfParameters<E>): InfluenceResult {
+export function dataInf<E = Example>(
+  params: DataInfParameters<E> & { engine: MatmulEngine },
+): Promise<InfluenceResult>;
+export function dataInf<E = Example>(params: DataInfParameters<E> & { engine?: undefined }): InfluenceResult;
+export function dataInf<E = Example>(
+  params: DataInfParameters<E>,
+): InfluenceResult | Promise<InfluenceResult>;
+export function dataInf<E = Example>(
+  params: DataInfParameters<E>,
+): InfluenceResult | Promise<InfluenceResult> {
+  const steps = dataInfSteps(params);
+  return params.engine ? runStepsOn(steps, params.engine) : runSteps(steps);
+}
+
+function* dataInfSteps<E>(params: DataInfParameters<E>): GemmSteps<InfluenceResult> {
   const topK = checkTopK(params.topK);
   const scale = params.lambdaScale ?? 0.1;
   if (!(scale > 0 && Number.isFinite(scale)))
@@ -55,7 +75,8 @@ export function dataInf<E = Example>(params: DataInfParameters<E>): InfluenceRes
   const T = layers[0]!.test.rows;
   const scores = new Float64Array(T * n);
   const lambdas: number[] = [];
-  layers.forEach((layer, li) => {
+  for (let li = 0; li < layers.length; li++) {
+    const layer = layers[li]!;
     throwIfAborted(params.signal);
     checkMatrix(layer.train, `layers[${li}].train`);
     checkMatrix(layer.test, `layers[${li}].test`, layer.train.cols);
@@ -85,25 +106,30 @@ export function dataInf<E = Example>(params: DataInfParameters<E>): InfluenceRes
     lambdas.push(lambda);
     // A = V·Gᵀ; C = A ⊙ 1/(n(λ+‖gᵢ‖²)); W = C·G; scores += (V − W)·Gᵀ / λ.
     const A = new Float64Array(T * n);
-    matmulNT(T, n, d, V, G, A);
+    yield { m: T, n, k: d, A: V, B: G, C: A, alpha: 1, beta: 0, transB: true };
+    throwIfAborted(params.signal);
     params.onProgress?.({ phase: `layer ${li}`, done: 1, total: 3 });
     for (let t = 0; t < T; t++) for (let i = 0; i < n; i++) A[t * n + i]! /= n * (lambda + norms[i]!);
-    let U: Float32Array | Float64Array;
-    if (G instanceof Float32Array && V instanceof Float32Array && T >= 4 && n * d <= 1 << 29) {
-      // U = V − A·G as an A·(Gᵀ)ᵀ product, so it runs on the SIMD A·Bᵀ kernel; costs one
-      // transposed copy of the layer's gradients.
-      U = Float32Array.from(V);
-      matmulNT(T, d, n, Float32Array.from(A), transpose32(G, n, d), U, -1, 1);
-    } else {
-      U = V instanceof Float32Array ? new Float32Array(T * d) : new Float64Array(T * d);
-      matmulNN(T, d, n, A, G, U);
-      for (let i = 0; i < T * d; i++) U[i] = V[i]! - U[i]!;
-    }
+    // U = V − C·G, in single precision when the gradients are (the SIMD kernel or the engine).
+    const f32 = G instanceof Float32Array && V instanceof Float32Array;
+    const U = f32 ? Float32Array.from(V) : Float64Array.from(V);
+    yield {
+      m: T,
+      n: d,
+      k: n,
+      A: f32 ? Float32Array.from(A) : A,
+      B: G,
+      C: U,
+      alpha: -1,
+      beta: 1,
+      transB: false,
+    };
     throwIfAborted(params.signal);
     params.onProgress?.({ phase: `layer ${li}`, done: 2, total: 3 });
-    matmulNT(T, n, d, U, G, scores, 1 / lambda, 1);
+    yield { m: T, n, k: d, A: U, B: G, C: scores, alpha: 1 / lambda, beta: 1, transB: true };
+    throwIfAborted(params.signal);
     params.onProgress?.({ phase: `layer ${li}`, done: 3, total: 3 });
-  });
+  }
   return buildResult('datainf', { layers: layers.length, lambdaScale: scale }, scores, T, n, topK);
 }
 
@@ -121,20 +147,6 @@ function layersFromModel<E>(params: DataInfParameters<E>): DataInfLayer[] {
     train: { rows: train.length, cols: b.size, data: columns(Gtr, train.length, D, b.offset, b.size) },
     test: { rows: test.length, cols: b.size, data: columns(Gte, test.length, D, b.offset, b.size) },
   }));
-}
-
-/** Cache-blocked transpose of a rows×cols Float32 matrix. */
-function transpose32(M: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  const B = 64;
-  for (let r0 = 0; r0 < rows; r0 += B) {
-    const r1 = Math.min(rows, r0 + B);
-    for (let c0 = 0; c0 < cols; c0 += B) {
-      const c1 = Math.min(cols, c0 + B);
-      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) out[c * rows + r] = M[r * cols + c]!;
-    }
-  }
-  return out;
 }
 
 function columns(M: Float64Array, rows: number, cols: number, offset: number, size: number): Float64Array {

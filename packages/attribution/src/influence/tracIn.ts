@@ -1,4 +1,4 @@
-import { matmulNT } from '../linalg/matmul.js';
+import { type GemmSteps, type MatmulEngine, runSteps, runStepsOn } from '../linalg/engine.js';
 import { InfluenceError } from './errors.js';
 import { throwIfAborted } from './progress.js';
 import { buildResult } from './result.js';
@@ -27,6 +27,12 @@ export interface TracInParameters<E = Example> extends InfluenceRunOptions {
   selfInfluence?: boolean;
   /** Rows of the training gradients per GEMM call (bounds the working set). Default 2048. */
   blockRows?: number;
+  /**
+   * Run the products on this engine (e.g. `createOnnxMatmul(ort)` from
+   * `@openledger/attribution/onnxruntime`) instead of the built-in WebAssembly SIMD kernel;
+   * `tracIn` then returns a promise. Float32 gradients only; Float64 stay on the built-in path.
+   */
+  engine?: MatmulEngine;
 }
 
 /**
@@ -41,7 +47,17 @@ export interface TracInParameters<E = Example> extends InfluenceRunOptions {
  * const test = { rows: 1, cols: 3, data: Float32Array.of(1, 0.5, 0) };
  * const { scores } = tracIn({ checkpoints: [{ learningRate: 0.01, train, test }] });
  */
-export function tracIn<E = Example>(params: TracInParameters<E>): InfluenceResult {
+export function tracIn<E = Example>(
+  params: TracInParameters<E> & { engine: MatmulEngine },
+): Promise<InfluenceResult>;
+export function tracIn<E = Example>(params: TracInParameters<E> & { engine?: undefined }): InfluenceResult;
+export function tracIn<E = Example>(params: TracInParameters<E>): InfluenceResult | Promise<InfluenceResult>;
+export function tracIn<E = Example>(params: TracInParameters<E>): InfluenceResult | Promise<InfluenceResult> {
+  const steps = tracInSteps(params);
+  return params.engine ? runStepsOn(steps, params.engine) : runSteps(steps);
+}
+
+function* tracInSteps<E>(params: TracInParameters<E>): GemmSteps<InfluenceResult> {
   const topK = checkTopK(params.topK);
   const { checkpoints, signal, onProgress } = params;
   if (!Array.isArray(checkpoints) || checkpoints.length === 0) {
@@ -95,7 +111,8 @@ export function tracIn<E = Example>(params: TracInParameters<E>): InfluenceResul
       throwIfAborted(signal);
       const rows = Math.min(block, n - r0);
       const Gb = train.data.subarray(r0 * d, (r0 + rows) * d);
-      matmulNT(T, rows, d, test.data, Gb, part, eta);
+      yield { m: T, n: rows, k: d, A: test.data, B: Gb, C: part, alpha: eta, beta: 0, transB: true };
+      throwIfAborted(signal);
       for (let t = 0; t < T; t++) {
         const o = t * n + r0;
         for (let i = 0; i < rows; i++) scores![o + i]! += part[t * rows + i]!;

@@ -137,6 +137,33 @@ describe('solvers', () => {
 });
 
 describe('WebAssembly SIMD kernel', () => {
+  /** |C − (alpha·A·Bᵀ + beta·C0)| against the double-precision triple loop, for f32 operands. */
+  const errorOf = (
+    gemm: (m: number, n: number, k: number, A: Float32Array, B: Float32Array, C: Float64Array) => boolean,
+    m: number,
+    n: number,
+    k: number,
+    seed: number,
+  ) => {
+    const r = rand(seed);
+    const A = Float32Array.from({ length: m * k }, r);
+    const B = Float32Array.from({ length: n * k }, r);
+    const C0 = fill(m * n, r);
+    const C = Float64Array.from(C0);
+    expect(gemm(m, n, k, A, B, C)).toBe(true);
+    const ref = naive(
+      m,
+      n,
+      k,
+      (i, p) => A[i * k + p]!,
+      (p, j) => B[j * k + p]!,
+    );
+    let worst = 0;
+    for (let i = 0; i < m * n; i++)
+      worst = Math.max(worst, Math.abs(C[i]! - (-1.5 * ref[i]! + 2 * C0[i]!)) / Math.sqrt(k));
+    return worst;
+  };
+
   test('is available in Node and equals the double-precision product within f32 rounding', async () => {
     const { matmulNTSimd, simdAvailable } = await import('./matmulSimd.js');
     expect(simdAvailable()).toBe(true);
@@ -149,24 +176,85 @@ describe('WebAssembly SIMD kernel', () => {
           seed: fc.integer(),
         }),
         ({ m, n, k, seed }) => {
-          const r = rand(seed);
-          const A = Float32Array.from({ length: m * k }, r);
-          const B = Float32Array.from({ length: n * k }, r);
-          const C0 = fill(m * n, r);
-          const C = Float64Array.from(C0);
-          expect(matmulNTSimd(m, n, k, A, B, C, -1.5, 2)).toBe(true);
-          const ref = naive(
-            m,
-            n,
-            k,
-            (i, p) => A[i * k + p]!,
-            (p, j) => B[j * k + p]!,
-          );
-          for (let i = 0; i < m * n; i++)
-            expect(Math.abs(C[i]! - (-1.5 * ref[i]! + 2 * C0[i]!))).toBeLessThan(1e-4 * Math.sqrt(k) + 1e-9);
+          const err = errorOf((...a) => matmulNTSimd(...a, -1.5, 2, 'mul-add'), m, n, k, seed);
+          expect(err).toBeLessThan(1e-4);
         },
       ),
       { numRuns: 25 },
     );
+  });
+
+  test('crosses its staging boundaries: 256 rows of A, 1024 rows of B, 2048-float k-tiles', async () => {
+    const { matmulNTSimd } = await import('./matmulSimd.js');
+    for (const [m, n, k] of [
+      [257, 3, 5],
+      [513, 2, 4],
+      [5, 1027, 9],
+      [3, 2049, 3],
+      [5, 3, 4099],
+      [4, 2, 6147],
+      [1, 1, 2049],
+    ] as const) {
+      expect(errorOf((...a) => matmulNTSimd(...a, -1.5, 2), m, n, k, m * n + k)).toBeLessThan(1e-4);
+    }
+  });
+
+  test('the relaxed-SIMD kernel (fused multiply-add) equals the double-precision product too', async () => {
+    const { matmulNTSimd, simdVariant } = await import('./matmulSimd.js');
+    const shapes = [
+      [7, 33, 1001],
+      [4, 2, 4],
+      [9, 130, 4097],
+      [300, 5, 17],
+    ] as const;
+    if (simdVariant() === 'relaxed-madd') {
+      for (const [m, n, k] of shapes) {
+        const fused = errorOf((...a) => matmulNTSimd(...a, -1.5, 2, 'relaxed-madd'), m, n, k, k);
+        expect(fused).toBeLessThan(1e-4);
+      }
+      return;
+    }
+    // Node 20's V8 ships Relaxed SIMD behind a flag: check the fused kernel in a child process.
+    expect(
+      matmulNTSimd(
+        1,
+        1,
+        1,
+        Float32Array.of(1),
+        Float32Array.of(1),
+        new Float64Array(1),
+        1,
+        0,
+        'relaxed-madd',
+      ),
+    ).toBe(false);
+    const { execFileSync } = await import('node:child_process');
+    const flags = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
+    if (!flags.includes('--experimental-wasm-relaxed-simd')) return;
+    const here = new URL('./matmulSimd.ts', import.meta.url).href;
+    const script = `
+      const { matmulNTSimd, simdVariant } = await import(${JSON.stringify(here)});
+      const out = { variant: simdVariant(), worst: 0 };
+      let s = 7;
+      const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+      for (const [m, n, k] of ${JSON.stringify(shapes)}) {
+        const A = Float32Array.from({ length: m * k }, r), B = Float32Array.from({ length: n * k }, r);
+        const C = new Float64Array(m * n);
+        matmulNTSimd(m, n, k, A, B, C, 1, 0, 'relaxed-madd');
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+          let ref = 0;
+          for (let p = 0; p < k; p++) ref += A[i * k + p] * B[j * k + p];
+          out.worst = Math.max(out.worst, Math.abs(C[i * n + j] - ref) / Math.sqrt(k));
+        }
+      }
+      console.log(JSON.stringify(out));`;
+    const stdout = execFileSync(
+      process.execPath,
+      ['--experimental-wasm-relaxed-simd', '--import', 'tsx', '--input-type=module', '-e', script],
+      { encoding: 'utf8' },
+    );
+    const res = JSON.parse(stdout.trim().split('\n').pop()!) as { variant: string; worst: number };
+    expect(res.variant).toBe('relaxed-madd');
+    expect(res.worst).toBeLessThan(1e-4);
   });
 });

@@ -90,8 +90,9 @@ function panelBody(stride: number, fma: boolean): number[] {
   for (let r = 0; r < MR; r++) {
     for (let c = 0; c < NR; c++) {
       const s = acc(r, c);
-      if (fma) code.push(...get(va(r)), ...get(vb(c)), ...get(s), ...F32X4_RELAXED_MADD, ...set(s));
-      else code.push(...get(va(r)), ...get(vb(c)), ...F32X4_MUL, ...set(tmp), ...get(s), ...get(tmp), ...F32X4_ADD, ...set(s));
+      const product = [...get(va(r)), ...get(vb(c))];
+      if (fma) code.push(...product, ...get(s), ...F32X4_RELAXED_MADD, ...set(s));
+      else code.push(...product, ...F32X4_MUL, ...set(tmp), ...get(s), ...get(tmp), ...F32X4_ADD, ...set(s));
     }
   }
   code.push(...get(7), ...i32(16), I32_ADD, ...set(7), ...get(8), ...i32(16), I32_ADD, ...set(8));
