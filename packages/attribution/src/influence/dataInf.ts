@@ -44,6 +44,13 @@ export interface DataInfParameters<E = Example> extends InfluenceRunOptions {
  * (1/(nλ)) Σᵢ (I − gᵢgᵢᵀ/(λ + ‖gᵢ‖²)), which needs only dot products; scores sum over
  * layers. Costs three GEMMs of test × train × parameters. Positive scores mean helpful.
  *
+ * What it approximates: influence under the damped empirical Fisher (Gauss-Newton) matrix of
+ * each layer, the "exact influence" DataInf's paper compares against; on a LoRA-adapted linear
+ * classifier (quality test) its rankings match the exact inverse of that matrix with Spearman
+ * ≈ 0.98. It does not approximate the true-Hessian influence: the Hessian of the bilinear LoRA
+ * map W₀ + BA has indefinite cross terms that no sum of gradient outer products carries (the
+ * same test measures ≈ 0.16 against it); use `influenceFunction` with the model's Hessian for that.
+ *
  * @example
  * import { dataInf } from '@openledger/attribution';
  * const train = { rows: 3, cols: 2, data: Float32Array.of(1, 0, 0, 1, 1, 1) };

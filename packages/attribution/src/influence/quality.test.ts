@@ -122,7 +122,7 @@ describe('quality on SpamAssassin', () => {
     expect(auc).toBeGreaterThanOrEqual(0.95);
   }, 120_000);
 
-  test('DataInf agrees with exact influence on a LoRA-adapted linear classifier (Spearman ≥ 0.9)', () => {
+  test('DataInf agrees with exact influence on a LoRA-adapted linear classifier (Spearman ≥ 0.9 against the exact inverse of the same damped empirical Fisher, the baseline of Kwon et al.)', () => {
     const dims = 128;
     const pre = loadSpam(300, dims, 11);
     const train = loadSpam(240, dims, 5);
@@ -163,12 +163,15 @@ describe('quality on SpamAssassin', () => {
     const row = (r: { scores: Float64Array }, t: number) => r.scores.subarray(t * n, (t + 1) * n);
     const rhos = test.map((_, t) => spearman(row(di, t), row(exact, t)));
     const meanRho = rhos.reduce((a, b) => a + b, 0) / rhos.length;
-    // For reference: against the true (damped) Hessian from exact Hessian-vector products.
+    // Not asserted, for information: against the true (damped) Hessian from exact Hessian-vector
+    // products. The Hessian of the bilinear LoRA map W0 + BA adds indefinite cross terms
+    // (residual × ∂²logits/∂A∂B) that no sum of gradient outer products carries, so DataInf —
+    // built on Σᵢ gᵢgᵢᵀ — is not meant to rank like it.
     const trueH = influenceFunction(model, { train, test, damping: n * lambda, topK: 5 });
     const rhoTrue =
       test.map((_, t) => spearman(row(di, t), row(trueH, t))).reduce((a, b) => a + b, 0) / test.length;
     console.log(
-      `DataInf vs exact Fisher influence: mean Spearman ${meanRho.toFixed(4)} (min ${Math.min(...rhos).toFixed(4)}); vs true-Hessian influence ${rhoTrue.toFixed(4)}; LoRA fit ‖∇‖=${fit.gradientNorm.toExponential(2)}`,
+      `DataInf vs exact influence with the exact inverse of the damped empirical Fisher (Σgᵢgᵢᵀ + nλI, the "exact" of Kwon et al. 2024; the ≥ 0.9 goal): mean Spearman ${meanRho.toFixed(4)} (min ${Math.min(...rhos).toFixed(4)}). For information only, vs true-Hessian influence (indefinite bilinear LoRA terms DataInf does not model): ${rhoTrue.toFixed(4)}. LoRA fit ‖∇‖=${fit.gradientNorm.toExponential(2)}`,
     );
     expect(meanRho).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
