@@ -1,212 +1,528 @@
 /**
  * Suffix array construction by induced sorting (SA-IS, Nong–Zhang–Chan 2009), on typed
- * arrays, linear time. The reduced problem lives inside the output array, so the working
- * memory beyond `text` and `sa` is a type bitset and one or two bucket arrays per level.
+ * arrays, linear time.
+ *
+ * Memory: besides `text` and `sa`, one level keeps its bucket arrays (a few times the alphabet
+ * size) and nothing proportional to the text. The reduced problem and its solution live inside
+ * `sa`; a deeper level puts its bucket arrays in the unused middle of its parent's `sa` when
+ * they fit. Types (S/L) are never stored: every scan derives them from neighbouring symbols.
+ *
+ * Naming the LMS substrings costs no comparisons when the text is below 2^30 symbols: the
+ * stage-1 induction tracks which entries head a new group of equal prefixes (a flag of `+n` on
+ * the entry), the idea of Yuta Mori's sais-lite. Larger texts, and deeper levels whose buckets
+ * would not fit the memory budget, compare substrings by length and symbols instead.
  */
 
 /** Any integer text whose symbols are all in `[0, alphabetSize)`. */
 export type SaisText = Uint8Array | Uint16Array | Uint32Array | Int32Array;
 
+/** Texts the sorter works on: one of these three, so that element loads stay monomorphic-ish. */
+type Text = Uint8Array | Uint16Array | Int32Array;
+
+/** Largest `n` for which `p + n` (a flagged position) fits an Int32Array entry. */
+const FLAG_LIMIT = 0x3fffffff;
+
+/** Knobs for tests, to reach the paths that large or adversarial inputs take. */
+export interface SuffixArrayTuning {
+  /** Name LMS substrings by comparing them (the path used for texts of 2^30 symbols or more). */
+  compareNames?: boolean;
+  /** Bucket memory (in 32-bit entries) the deeper levels may allocate; default max(2^18, n/4). */
+  bucketBudget?: number;
+}
+
 /**
  * Fill `sa[0..n)` with the suffix array of `text[0..n)`. Suffixes compare as if followed by a
  * sentinel smaller than every symbol (a proper prefix sorts first).
  */
-export function suffixArray(text: SaisText, sa: Int32Array, n: number, alphabetSize: number): void {
+export function suffixArray(
+  text: SaisText,
+  sa: Int32Array,
+  n: number,
+  alphabetSize: number,
+  tuning?: SuffixArrayTuning,
+): void {
   if (n > 0x7fffffff) throw new RangeError('suffixArray: more than 2^31 - 1 symbols');
   if (sa.length < n) throw new RangeError('suffixArray: output array too short');
-  sais(text, sa, n, alphabetSize);
-}
-
-function bucketsFrom(counts: Int32Array, bkt: Int32Array, k: number, end: boolean): void {
-  let sum = 0;
-  if (end) {
-    for (let c = 0; c < k; c++) {
-      sum += counts[c]!;
-      bkt[c] = sum;
-    }
-  } else {
-    // Read before writing: `bkt` may be the `counts` array itself.
-    for (let c = 0; c < k; c++) {
-      const v = counts[c]!;
-      bkt[c] = sum;
-      sum += v;
-    }
-  }
-}
-
-function countSymbols(text: SaisText, n: number, counts: Int32Array, k: number): void {
-  counts.fill(0, 0, k);
-  for (let i = 0; i < n; i++) counts[text[i]!]!++;
-}
-
-function sais(T: SaisText, SA: Int32Array, n: number, k: number): void {
   if (n === 0) return;
   if (n === 1) {
-    SA[0] = 0;
+    sa[0] = 0;
     return;
   }
-  // Bit i set = suffix i is S-type. The last suffix is L-type (it is larger than the sentinel).
-  const types = new Uint8Array((n >>> 3) + 1);
-  let nextS = 0;
-  for (let i = n - 2; i >= 0; i--) {
-    const a = T[i]!;
-    const b = T[i + 1]!;
-    const s = a < b || (a === b && nextS === 1) ? 1 : 0;
-    if (s) types[i >>> 3]! |= 1 << (i & 7);
-    nextS = s;
-  }
-
-  // Keep the symbol counts only when they are small next to the text; otherwise recount.
-  const keepCounts = k <= 4096 || k * 16 <= n;
-  const counts = new Int32Array(k);
-  const bkt = keepCounts ? new Int32Array(k) : counts;
-  const buckets = (end: boolean) => {
-    if (keepCounts) bucketsFrom(counts, bkt, k, end);
+  let T: Text;
+  let k = alphabetSize;
+  if (text instanceof Uint32Array) {
+    if (k <= 0x80000000) T = new Int32Array(text.buffer, text.byteOffset, n);
     else {
-      countSymbols(T, n, counts, k);
-      bucketsFrom(counts, bkt, k, end);
+      // Symbols above 2^31 do not fit the signed arithmetic below: rank them densely.
+      const r = rankAlphabet(text, n);
+      T = r.text;
+      k = r.k;
     }
-  };
-  if (keepCounts) countSymbols(T, n, counts, k);
-
-  // Stage 1: sort the LMS substrings by induction from LMS positions at their bucket ends.
-  // Empty slots hold 0 during induction (suffix 0 never needs its predecessor induced).
-  SA.fill(0, 0, n);
-  buckets(true);
-  for (let i = 1; i < n; i++) {
-    if ((types[i >>> 3]! >> (i & 7)) & 1 && !((types[(i - 1) >>> 3]! >> ((i - 1) & 7)) & 1)) {
-      SA[--bkt[T[i]!]!] = i;
+  } else T = text;
+  if (k > 256 && k <= 1 << 24 && !(T instanceof Uint8Array) && n >= 4096) {
+    // Byte-sized texts in wider arrays (a byte vocabulary plus separators): sort a byte copy,
+    // which halves or quarters the memory the random accesses touch.
+    const narrowed = narrowToBytes(T, n, k);
+    if (narrowed) {
+      T = narrowed;
+      k = 256;
     }
   }
-  induceL(T, SA, n, bkt, buckets);
-  induceS(T, SA, n, bkt, buckets);
+  const budget = { ints: tuning?.bucketBudget ?? Math.max(1 << 18, n >>> 2) };
+  sais(T, sa.subarray(0, n), n, k, null, budget, tuning?.compareNames === true);
+}
 
-  // Compact the sorted LMS positions into SA[0..m).
-  let m = 0;
+/** An order-preserving copy of the text in bytes when it uses at most 256 distinct symbols. */
+function narrowToBytes(T: Uint16Array | Int32Array, n: number, k: number): Uint8Array | null {
+  const seen = new Uint8Array(k);
+  let distinct = 0;
   for (let i = 0; i < n; i++) {
-    const p = SA[i]!;
-    if (p > 0 && isS(types, p) && !isS(types, p - 1)) SA[m++] = p;
+    const c = T[i]!;
+    if (seen[c] === 0) {
+      seen[c] = 1;
+      if (++distinct > 256) return null;
+    }
+  }
+  const rank = new Uint8Array(k);
+  for (let c = 0, r = 0; c < k; c++) if (seen[c] === 1) rank[c] = r++;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = rank[T[i]!]!;
+  return out;
+}
+
+function rankAlphabet(text: Uint32Array, n: number): { text: Int32Array; k: number } {
+  const values = Uint32Array.from(new Set(text.subarray(0, n))).sort();
+  const rank = new Map<number, number>();
+  for (let i = 0; i < values.length; i++) rank.set(values[i]!, i);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = rank.get(text[i]!)!;
+  return { text: out, k: values.length };
+}
+
+function countSymbols(T: Text, n: number, C: Int32Array, k: number): void {
+  C.fill(0, 0, k);
+  for (let i = 0; i < n; i++) C[T[i]!]!++;
+}
+
+/** `B[c]` = first slot of bucket `c`. `B` may be `C` itself. */
+function bucketStarts(C: Int32Array, B: Int32Array, k: number): void {
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    const v = C[c]!;
+    B[c] = sum;
+    sum += v;
+  }
+}
+
+/** `B[c]` = one past the last slot of bucket `c`. `B` may be `C` itself. */
+function bucketEnds(C: Int32Array, B: Int32Array, k: number): void {
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    sum += C[c]!;
+    B[c] = sum;
+  }
+}
+
+/**
+ * One level of SA-IS. `free`, when given, is scratch space the level may use for its buckets;
+ * `budget.ints` bounds what it may allocate for them beyond that.
+ */
+function sais(
+  T: Text,
+  SA: Int32Array,
+  n: number,
+  k: number,
+  free: Int32Array | null,
+  budget: { ints: number },
+  compareNames: boolean,
+): void {
+  // Bucket arrays: counts C, bucket pointers B and, to name by induction, D (2k).
+  // `recount` means C and B share one array and counts are recomputed for each pass.
+  const named = !compareNames && n <= FLAG_LIMIT;
+  const want = named ? 4 * k : 2 * k;
+  let C: Int32Array;
+  let B: Int32Array;
+  let D: Int32Array | null = null;
+  let allocated = 0;
+  if (free !== null && want <= free.length) {
+    C = free.subarray(0, k);
+    B = free.subarray(k, 2 * k);
+    if (named) D = free.subarray(2 * k, 4 * k);
+  } else if (want <= budget.ints) {
+    const all = new Int32Array(want);
+    allocated = want;
+    budget.ints -= want;
+    C = all.subarray(0, k);
+    B = all.subarray(k, 2 * k);
+    if (named) D = all.subarray(2 * k, 4 * k);
+  } else if (free !== null && k <= free.length) {
+    C = B = free.subarray(0, k);
+  } else {
+    C = B = new Int32Array(k);
+  }
+  const recount = C === B;
+
+  // Stage 1: place the LMS positions at the ends of their buckets (text order, right to left).
+  countSymbols(T, n, C, k);
+  bucketEnds(C, B, k);
+  SA.fill(0, 0, n);
+  let m = 0;
+  let lms = 0;
+  {
+    let c1 = T[n - 1]!;
+    let sNext = false; // suffix n-1 is L-type: it is larger than the empty suffix
+    for (let i = n - 2; i >= 0; i--) {
+      const c0 = T[i]!;
+      const s = c0 < c1 || (c0 === c1 && sNext);
+      if (sNext && !s) {
+        lms = i + 1;
+        SA[--B[c1]!] = lms;
+        m++;
+      }
+      sNext = s;
+      c1 = c0;
+    }
   }
 
-  // Name the LMS substrings; names go to SA[m + p/2] (LMS positions are at least 2 apart).
-  SA.fill(-1, m, n);
-  let names = 0;
-  let prev = -1;
-  for (let i = 0; i < m; i++) {
-    const p = SA[i]!;
-    if (prev < 0 || !lmsEqual(T, n, types, prev, p)) {
-      names++;
-      prev = p;
+  let names = m;
+  if (m > 1) {
+    if (D !== null) {
+      names = sortAndNameByInduction(T, SA, n, k, C, B, D);
+    } else {
+      sortLmsSubstrings(T, SA, n, k, C, B, recount);
+      names = compactAndNameByComparison(T, SA, n, m);
     }
-    SA[m + (p >>> 1)] = names - 1;
-  }
-  for (let i = n - 1, j = n - 1; i >= m; i--) {
-    const v = SA[i]!;
-    if (v >= 0) SA[j--] = v;
+  } else {
+    SA.fill(0, 0, n);
+    if (m === 1) SA[0] = lms;
   }
 
   // Stage 2: sort the reduced string (recursively when names repeat).
-  const s1 = SA.subarray(n - m, n);
-  const sa1 = SA.subarray(0, m);
-  if (names < m) sais(s1, sa1, m, names);
-  else for (let i = 0; i < m; i++) sa1[s1[i]!] = i;
-
-  // Map reduced ranks back to text positions (s1 now holds LMS positions in text order).
-  for (let i = 1, j = 0; i < n; i++) {
-    if (isS(types, i) && !isS(types, i - 1)) s1[j++] = i;
+  if (names < m) {
+    // Gather names in text order into SA[n-m..n) (SA[m + p/2] holds name + 1 of LMS p).
+    for (let i = n - 1, j = n - 1; i >= m; i--) {
+      const x = SA[i]!;
+      if (x !== 0) SA[j--] = x - 1;
+    }
+    const s1 = SA.subarray(n - m, n);
+    const sa1 = SA.subarray(0, m);
+    sais(s1, sa1, m, names, SA.subarray(m, n - m), budget, compareNames);
+    // s1 := LMS positions in text order; map reduced ranks back to text positions.
+    {
+      let j = m - 1;
+      let c1 = T[n - 1]!;
+      let sNext = false;
+      for (let i = n - 2; i >= 0; i--) {
+        const c0 = T[i]!;
+        const s = c0 < c1 || (c0 === c1 && sNext);
+        if (sNext && !s) s1[j--] = i + 1;
+        sNext = s;
+        c1 = c0;
+      }
+    }
+    for (let i = 0; i < m; i++) sa1[i] = s1[sa1[i]!]!;
   }
-  for (let i = 0; i < m; i++) sa1[i] = s1[sa1[i]!]!;
 
-  // Stage 3: induce the full order from the sorted LMS suffixes.
+  // Stage 3: induce the full order from the sorted LMS suffixes at their bucket ends.
+  if (recount) countSymbols(T, n, C, k);
+  bucketEnds(C, B, k);
   SA.fill(0, m, n);
-  buckets(true);
   for (let i = m - 1; i >= 0; i--) {
     const p = SA[i]!;
     SA[i] = 0;
-    SA[--bkt[T[p]!]!] = p;
+    SA[--B[T[p]!]!] = p;
   }
-  induceL(T, SA, n, bkt, buckets);
-  induceS(T, SA, n, bkt, buckets);
-}
-
-function isS(types: Uint8Array, i: number): boolean {
-  return ((types[i >>> 3]! >> (i & 7)) & 1) === 1;
+  if (recount) countSymbols(T, n, C, k);
+  bucketStarts(C, B, k);
+  induceL(T, SA, n, B);
+  if (recount) countSymbols(T, n, C, k);
+  bucketEnds(C, B, k);
+  induceS(T, SA, n, B);
+  budget.ints += allocated;
 }
 
 /*
- * The induction passes need no type lookups: an entry is stored bit-inverted (~p) when its
- * predecessor must not be induced by the current pass, decided from two symbols as it is
- * placed. The L pass inverts every slot it scans, so the S pass sees exactly the entries whose
- * predecessor is S-type as positive, and restores the others.
+ * Induction passes. An entry is stored bit-inverted (~p) when its predecessor must not be
+ * induced by the current pass, decided from two symbols as it is placed. The L pass inverts
+ * every slot it scans, so the S pass sees exactly the entries whose predecessor is S-type as
+ * positive, and restores the others. Suffix 0 is stored as 0, which reads as empty: it has no
+ * predecessor to induce.
  */
-function induceL(
-  T: SaisText,
-  SA: Int32Array,
-  n: number,
-  bkt: Int32Array,
-  buckets: (end: boolean) => void,
-): void {
-  buckets(false);
+function induceL(T: Text, SA: Int32Array, n: number, B: Int32Array): void {
   // The sentinel's predecessor, suffix n-1, is L-type and the smallest of its bucket.
   const last = n - 1;
-  let cur = T[last]!;
-  let head = bkt[cur]!;
-  SA[head++] = last > 0 && T[last - 1]! < cur ? ~last : last;
+  const cl = T[last]!;
+  SA[B[cl]!++] = T[last - 1]! < cl ? ~last : last;
   for (let i = 0; i < n; i++) {
     const v = SA[i]!;
     SA[i] = ~v;
     if (v > 0) {
-      // v's predecessor is L-type here (an LMS seed, or an entry stored uninverted).
       const p = v - 1;
       const c = T[p]!;
-      // Runs of one symbol are common: keep that bucket's head in a local.
-      if (c !== cur) {
-        bkt[cur] = head;
-        cur = c;
-        head = bkt[c]!;
-      }
-      SA[head++] = p > 0 && T[p - 1]! < c ? ~p : p;
+      const h = B[c]!;
+      B[c] = h + 1;
+      // ~p when p-1 is S-type (T[p-1] < T[p]): the sign bit of the difference, as a mask.
+      SA[h] = p > 0 ? p ^ ((T[p - 1]! - c) >> 31) : 0;
     }
   }
 }
 
-function induceS(
-  T: SaisText,
-  SA: Int32Array,
-  n: number,
-  bkt: Int32Array,
-  buckets: (end: boolean) => void,
-): void {
-  buckets(true);
-  let cur = 0;
-  let tail = bkt[0]!;
+function induceS(T: Text, SA: Int32Array, n: number, B: Int32Array): void {
   for (let i = n - 1; i >= 0; i--) {
     const v = SA[i]!;
     if (v > 0) {
-      // Positive here means v's predecessor is S-type.
       const p = v - 1;
       const c = T[p]!;
-      if (c !== cur) {
-        bkt[cur] = tail;
-        cur = c;
-        tail = bkt[c]!;
-      }
-      SA[--tail] = p === 0 || T[p - 1]! > c ? ~p : p;
+      const h = B[c]! - 1;
+      B[c] = h;
+      // ~p when p-1 is L-type (T[p-1] > T[p]) or p is the first suffix.
+      SA[h] = p > 0 ? p ^ ((c - T[p - 1]!) >> 31) : -1;
     } else SA[i] = ~v;
   }
 }
 
-function lmsEqual(T: SaisText, n: number, types: Uint8Array, a: number, b: number): boolean {
-  for (let d = 0; ; d++) {
-    const x = a + d;
-    const y = b + d;
-    // Only the last LMS substring reaches the sentinel, so it equals no other.
-    if (x >= n || y >= n) return false;
-    if (T[x] !== T[y] || isS(types, x) !== isS(types, y)) return false;
-    if (d > 0) {
-      const xl = isS(types, x) && !isS(types, x - 1);
-      const yl = isS(types, y) && !isS(types, y - 1);
-      if (xl || yl) return xl && yl;
+/**
+ * Stage 1 with naming: sort the LMS substrings by induction and name them in the same passes.
+ * Equal prefixes form groups; an entry stored as `p + n` heads its group among the entries of
+ * its bucket with the same induce-or-not state. `D[2c + s]` remembers the group counter at the
+ * last write to that bucket part, so a write from a new source group starts a new group.
+ * Returns the number of distinct names; leaves SA[0..m) = sorted LMS positions and, when names
+ * repeat, SA[m + p/2] = name + 1 for each LMS position p (zeros elsewhere in SA[m..n)).
+ */
+function sortAndNameByInduction(
+  T: Text,
+  SA: Int32Array,
+  n: number,
+  k: number,
+  C: Int32Array,
+  B: Int32Array,
+  D: Int32Array,
+): number {
+  // The first seed of each bucket heads a group (all seeds in a bucket are one symbol).
+  {
+    let sum = 0;
+    for (let c = 0; c < k; c++) {
+      sum += C[c]!;
+      const b = B[c]!;
+      if (b !== sum) SA[b]! += n;
     }
   }
+  D.fill(-1);
+  bucketStarts(C, B, k);
+  let d = 0;
+  {
+    // Suffix n-1 is alone in its group (it reaches the sentinel).
+    const p = n - 1;
+    const c = T[p]!;
+    const pred = T[p - 1]! < c ? 1 : 0;
+    D[2 * c + pred] = 0;
+    const w = p + n;
+    SA[B[c]!++] = pred ? ~w : w;
+  }
+  // L pass: consumed entries are cleared; suffix 0 is never placed (it induces nothing).
+  for (let i = 0; i < n; i++) {
+    let v = SA[i]!;
+    if (v > 0) {
+      SA[i] = 0;
+      if (v >= n) {
+        d++;
+        v -= n;
+      }
+      const p = v - 1;
+      if (p > 0) {
+        const c = T[p]!;
+        const pred = T[p - 1]! < c ? 1 : 0;
+        const slot = 2 * c + pred;
+        let w = p;
+        if (D[slot] !== d) {
+          D[slot] = d;
+          w += n;
+        }
+        const h = B[c]!;
+        B[c] = h + 1;
+        SA[h] = pred ? ~w : w;
+      }
+    } else if (v < 0) SA[i] = ~v;
+  }
+  // Left are the L-type entries whose predecessor is S-type, group heads flagged on their
+  // leftmost entry. The S pass scans right to left: move each flag to its group's rightmost.
+  {
+    let last = -1;
+    for (let i = 0; i < n; i++) {
+      const v = SA[i]!;
+      if (v !== 0) {
+        if (v >= n) {
+          if (last >= 0) SA[last]! += n;
+          SA[i] = v - n;
+        }
+        last = i;
+      }
+    }
+    if (last >= 0) SA[last]! += n;
+  }
+  // S pass: LMS entries are stored inverted and stay; everything else is consumed.
+  bucketEnds(C, B, k);
+  d++;
+  for (let i = n - 1; i >= 0; i--) {
+    let v = SA[i]!;
+    if (v > 0) {
+      SA[i] = 0;
+      if (v >= n) {
+        d++;
+        v -= n;
+      }
+      const p = v - 1;
+      if (p > 0) {
+        const c = T[p]!;
+        const isLms = T[p - 1]! > c ? 1 : 0;
+        const slot = 2 * c + isLms;
+        let w = p;
+        if (D[slot] !== d) {
+          D[slot] = d;
+          w += n;
+        }
+        const h = B[c]! - 1;
+        B[c] = h;
+        SA[h] = isLms ? ~w : w;
+      }
+    }
+  }
+  // Compact the sorted LMS positions into SA[0..m); count groups (names).
+  let m = 0;
+  let names = 0;
+  for (let i = 0; i < n; i++) {
+    const v = SA[i]!;
+    if (v < 0) {
+      const w = ~v;
+      if (w >= n) names++;
+      SA[i] = 0;
+      SA[m++] = w;
+    }
+  }
+  if (names < m) {
+    // Flags mark each group's rightmost entry: name right to left.
+    let name = names;
+    for (let i = m - 1; i >= 0; i--) {
+      let p = SA[i]!;
+      if (p >= n) {
+        p -= n;
+        SA[i] = p;
+        name--;
+      }
+      SA[m + (p >>> 1)] = name + 1;
+    }
+  } else {
+    for (let i = 0; i < m; i++) {
+      const p = SA[i]!;
+      if (p >= n) SA[i] = p - n;
+    }
+  }
+  return names;
+}
+
+/**
+ * Stage 1 without naming: sort the LMS substrings by induction. Leaves the sorted LMS
+ * positions as the only negative (inverted) entries, everything else 0.
+ */
+function sortLmsSubstrings(
+  T: Text,
+  SA: Int32Array,
+  n: number,
+  k: number,
+  C: Int32Array,
+  B: Int32Array,
+  recount: boolean,
+): void {
+  if (recount) countSymbols(T, n, C, k);
+  bucketStarts(C, B, k);
+  {
+    const p = n - 1;
+    const c = T[p]!;
+    SA[B[c]!++] = T[p - 1]! < c ? ~p : p;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = SA[i]!;
+    if (v > 0) {
+      SA[i] = 0;
+      const p = v - 1;
+      if (p > 0) {
+        const c = T[p]!;
+        const h = B[c]!;
+        B[c] = h + 1;
+        SA[h] = p ^ ((T[p - 1]! - c) >> 31);
+      }
+    } else if (v < 0) SA[i] = ~v;
+  }
+  if (recount) countSymbols(T, n, C, k);
+  bucketEnds(C, B, k);
+  for (let i = n - 1; i >= 0; i--) {
+    const v = SA[i]!;
+    if (v > 0) {
+      SA[i] = 0;
+      const p = v - 1;
+      if (p > 0) {
+        const c = T[p]!;
+        const h = B[c]! - 1;
+        B[c] = h;
+        SA[h] = p ^ ((c - T[p - 1]!) >> 31);
+      }
+    }
+  }
+}
+
+/**
+ * Compact the sorted LMS positions (inverted entries) into SA[0..m) and name them by comparing
+ * neighbours: length first (kept in SA[m + p/2]), then symbols. Equal symbols over equal
+ * lengths imply equal types, as both end at an LMS position. Returns the number of names.
+ */
+function compactAndNameByComparison(T: Text, SA: Int32Array, n: number, m: number): number {
+  for (let i = 0, j = 0; j < m; i++) {
+    const v = SA[i]!;
+    if (v < 0) {
+      SA[i] = 0;
+      SA[j++] = ~v;
+    }
+  }
+  // Lengths: from an LMS position to the next one, both included. The last LMS substring runs
+  // into the sentinel and equals no other: length -1.
+  {
+    let next = -1;
+    let c1 = T[n - 1]!;
+    let sNext = false;
+    for (let i = n - 2; i >= 0; i--) {
+      const c0 = T[i]!;
+      const s = c0 < c1 || (c0 === c1 && sNext);
+      if (sNext && !s) {
+        const p = i + 1;
+        SA[m + (p >>> 1)] = next < 0 ? -1 : next - p + 1;
+        next = p;
+      }
+      sNext = s;
+      c1 = c0;
+    }
+  }
+  let names = 0;
+  let q = 0;
+  let qlen = 0;
+  for (let i = 0; i < m; i++) {
+    const p = SA[i]!;
+    const slot = m + (p >>> 1);
+    const plen = SA[slot]!;
+    let same = plen === qlen && plen > 0;
+    if (same) {
+      for (let d = 0; d < plen; d++) {
+        if (T[p + d] !== T[q + d]) {
+          same = false;
+          break;
+        }
+      }
+    }
+    if (!same) {
+      names++;
+      q = p;
+      qlen = plen;
+    }
+    SA[slot] = names;
+  }
+  return names;
 }
