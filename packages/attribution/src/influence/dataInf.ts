@@ -85,7 +85,8 @@ function* dataInfSteps<E>(params: DataInfParameters<E>): GemmSteps<InfluenceResu
   for (let li = 0; li < layers.length; li++) {
     const layer = layers[li]!;
     throwIfAborted(params.signal);
-    checkMatrix(layer.train, `layers[${li}].train`);
+    // The training gradients' values are checked through their norms below (one pass, not two).
+    checkMatrix(layer.train, `layers[${li}].train`, undefined, false);
     checkMatrix(layer.test, `layers[${li}].test`, layer.train.cols);
     if (layer.train.rows !== n || layer.test.rows !== T) {
       throw new InfluenceError(
@@ -96,13 +97,12 @@ function* dataInfSteps<E>(params: DataInfParameters<E>): GemmSteps<InfluenceResu
     const d = layer.train.cols;
     const G = layer.train.data;
     const V = layer.test.data;
-    const norms = new Float64Array(n);
+    const norms = squaredNorms(G, n, d);
     let mean = 0;
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += G[i * d + j]! * G[i * d + j]!;
-      norms[i] = s;
-      mean += s / n;
+    for (let i = 0; i < n; i++) mean += norms[i]! / n;
+    if (!Number.isFinite(mean)) {
+      checkMatrix(layer.train, `layers[${li}].train`); // throws, naming the row with NaN/Infinity
+      throw new InfluenceError('INVALID_INPUT', `layers[${li}].train has gradients too large to square.`);
     }
     const lambda = layer.lambda ?? scale * mean;
     if (!(lambda > 0))
@@ -154,6 +154,32 @@ function layersFromModel<E>(params: DataInfParameters<E>): DataInfLayer[] {
     train: { rows: train.length, cols: b.size, data: columns(Gtr, train.length, D, b.offset, b.size) },
     test: { rows: test.length, cols: b.size, data: columns(Gte, test.length, D, b.offset, b.size) },
   }));
+}
+
+/** ‖row‖² of each row of a rows×cols matrix (four running sums per row). */
+function squaredNorms(G: Float32Array | Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const x0 = G[o + j]!;
+      const x1 = G[o + j + 1]!;
+      const x2 = G[o + j + 2]!;
+      const x3 = G[o + j + 3]!;
+      s0 += x0 * x0;
+      s1 += x1 * x1;
+      s2 += x2 * x2;
+      s3 += x3 * x3;
+    }
+    for (; j < cols; j++) s0 += G[o + j]! * G[o + j]!;
+    out[r] = s0 + s1 + s2 + s3;
+  }
+  return out;
 }
 
 function columns(M: Float64Array, rows: number, cols: number, offset: number, size: number): Float64Array {

@@ -135,6 +135,16 @@ describe('influenceFunction', () => {
     expect(() => influenceFunction(null, { train: bad, test: mat(1, 4, r), damping: 1 })).toThrow(
       /non-finite/,
     );
+    for (const v of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const g = mat(3, 4, r, true);
+      g.data[9] = v;
+      expect(() => dataInf({ layers: [{ train: g, test: mat(1, 4, r) }] })).toThrow(
+        /layers\[0\]\.train holds a non-finite value at row 2/,
+      );
+    }
+    const huge = mat(3, 4, r);
+    huge.data[0] = 1e200;
+    expect(() => dataInf({ layers: [{ train: huge, test: mat(1, 4, r) }] })).toThrow(/too large to square/);
     expect(() =>
       influenceFunction(null, {
         train: { rows: 3, cols: 4, data: new Float32Array(5) },

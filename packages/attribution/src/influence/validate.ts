@@ -1,8 +1,8 @@
 import { InfluenceError } from './errors.js';
 import type { GradientMatrix } from './types.js';
 
-/** Refuse a matrix whose data does not match its shape, or holds NaN/Infinity. */
-export function checkMatrix(m: GradientMatrix, name: string, cols?: number): void {
+/** Refuse a matrix whose data does not match its shape, or (unless `values` is false) holds NaN/Infinity. */
+export function checkMatrix(m: GradientMatrix, name: string, cols?: number, values = true): void {
   if (
     !m ||
     !Number.isSafeInteger(m.rows) ||
@@ -25,6 +25,7 @@ export function checkMatrix(m: GradientMatrix, name: string, cols?: number): voi
   if (cols !== undefined && m.cols !== cols) {
     throw new InfluenceError('SHAPE_MISMATCH', `${name} has ${m.cols} columns, expected ${cols}.`);
   }
+  if (!values) return;
   const d = m.data;
   for (let i = 0; i < d.length; i++) {
     if (!Number.isFinite(d[i]!)) {

@@ -84,9 +84,6 @@ export function transpose32(M: Float32Array, rows: number, cols: number): Float3
 /** Run one product on the built-in kernels. */
 export function gemm({ m, n, k, A, B, C, alpha, beta, transB }: GemmRequest): void {
   if (transB) matmulNT(m, n, k, A, B, C, alpha, beta);
-  // A·B as A·(Bᵀ)ᵀ runs on the SIMD A·Bᵀ kernel, at the price of one transposed copy of B.
-  else if (A instanceof Float32Array && B instanceof Float32Array && m >= 4 && n * k <= 1 << 29)
-    matmulNT(m, n, k, A, transpose32(B, k, n), C, alpha, beta);
   else matmulNN(m, n, k, A, B, C, alpha, beta);
 }
 

@@ -137,13 +137,17 @@ describe('solvers', () => {
 });
 
 describe('WebAssembly SIMD kernel', () => {
-  /** |C − (alpha·A·Bᵀ + beta·C0)| against the double-precision triple loop, for f32 operands. */
+  /**
+   * max |C − (−1.5·A·op(B) + 2·C0)| / √k against the double-precision triple loop, for f32
+   * operands; op(B) = Bᵀ (B n×k) or, with `nn`, B (k×n).
+   */
   const errorOf = (
     gemm: (m: number, n: number, k: number, A: Float32Array, B: Float32Array, C: Float64Array) => boolean,
     m: number,
     n: number,
     k: number,
     seed: number,
+    nn = false,
   ) => {
     const r = rand(seed);
     const A = Float32Array.from({ length: m * k }, r);
@@ -156,7 +160,7 @@ describe('WebAssembly SIMD kernel', () => {
       n,
       k,
       (i, p) => A[i * k + p]!,
-      (p, j) => B[j * k + p]!,
+      (p, j) => (nn ? B[p * n + j]! : B[j * k + p]!),
     );
     let worst = 0;
     for (let i = 0; i < m * n; i++)
@@ -184,6 +188,35 @@ describe('WebAssembly SIMD kernel', () => {
     );
   });
 
+  test('A·B kernel: equals the double-precision product, within and across its tiles', async () => {
+    const { matmulNNSimd } = await import('./matmulSimd.js');
+    fc.assert(
+      fc.property(
+        fc.record({
+          m: fc.integer({ min: 1, max: 11 }),
+          n: fc.integer({ min: 1, max: 150 }),
+          k: fc.integer({ min: 1, max: 1100 }),
+          seed: fc.integer(),
+        }),
+        ({ m, n, k, seed }) => {
+          const err = errorOf((...a) => matmulNNSimd(...a, -1.5, 2, 'mul-add'), m, n, k, seed, true);
+          expect(err).toBeLessThan(1e-4);
+        },
+      ),
+      { numRuns: 25 },
+    );
+    // 256 rows of A, 4096 columns of C, 512-row k-tiles, 128-column B tiles, 8-column groups.
+    for (const [m, n, k] of [
+      [257, 9, 3],
+      [5, 4097, 2],
+      [3, 129, 1025],
+      [4, 8, 513],
+      [1, 1, 1],
+    ] as const) {
+      expect(errorOf((...a) => matmulNNSimd(...a, -1.5, 2), m, n, k, m + n * k, true)).toBeLessThan(1e-4);
+    }
+  });
+
   test('crosses its staging boundaries: 256 rows of A, 1024 rows of B, 2048-float k-tiles', async () => {
     const { matmulNTSimd } = await import('./matmulSimd.js');
     for (const [m, n, k] of [
@@ -200,7 +233,7 @@ describe('WebAssembly SIMD kernel', () => {
   });
 
   test('the relaxed-SIMD kernel (fused multiply-add) equals the double-precision product too', async () => {
-    const { matmulNTSimd, simdVariant } = await import('./matmulSimd.js');
+    const { matmulNNSimd, matmulNTSimd, simdVariant } = await import('./matmulSimd.js');
     const shapes = [
       [7, 33, 1001],
       [4, 2, 4],
@@ -209,8 +242,10 @@ describe('WebAssembly SIMD kernel', () => {
     ] as const;
     if (simdVariant() === 'relaxed-madd') {
       for (const [m, n, k] of shapes) {
-        const fused = errorOf((...a) => matmulNTSimd(...a, -1.5, 2, 'relaxed-madd'), m, n, k, k);
-        expect(fused).toBeLessThan(1e-4);
+        expect(errorOf((...a) => matmulNTSimd(...a, -1.5, 2, 'relaxed-madd'), m, n, k, k)).toBeLessThan(1e-4);
+        expect(errorOf((...a) => matmulNNSimd(...a, -1.5, 2, 'relaxed-madd'), m, n, k, k, true)).toBeLessThan(
+          1e-4,
+        );
       }
       return;
     }
@@ -233,18 +268,19 @@ describe('WebAssembly SIMD kernel', () => {
     if (!flags.includes('--experimental-wasm-relaxed-simd')) return;
     const here = new URL('./matmulSimd.ts', import.meta.url).href;
     const script = `
-      const { matmulNTSimd, simdVariant } = await import(${JSON.stringify(here)});
+      const { matmulNNSimd, matmulNTSimd, simdVariant } = await import(${JSON.stringify(here)});
       const out = { variant: simdVariant(), worst: 0 };
       let s = 7;
       const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
       for (const [m, n, k] of ${JSON.stringify(shapes)}) {
         const A = Float32Array.from({ length: m * k }, r), B = Float32Array.from({ length: n * k }, r);
-        const C = new Float64Array(m * n);
+        const C = new Float64Array(m * n), D = new Float64Array(m * n);
         matmulNTSimd(m, n, k, A, B, C, 1, 0, 'relaxed-madd');
+        matmulNNSimd(m, n, k, A, B, D, 1, 0, 'relaxed-madd');
         for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-          let ref = 0;
-          for (let p = 0; p < k; p++) ref += A[i * k + p] * B[j * k + p];
-          out.worst = Math.max(out.worst, Math.abs(C[i * n + j] - ref) / Math.sqrt(k));
+          let nt = 0, nn = 0;
+          for (let p = 0; p < k; p++) { nt += A[i * k + p] * B[j * k + p]; nn += A[i * k + p] * B[p * n + j]; }
+          out.worst = Math.max(out.worst, Math.abs(C[i * n + j] - nt) / Math.sqrt(k), Math.abs(D[i * n + j] - nn) / Math.sqrt(k));
         }
       }
       console.log(JSON.stringify(out));`;

@@ -1,4 +1,4 @@
-import { matmulNTSimd } from './matmulSimd.js';
+import { matmulNNSimd, matmulNTSimd } from './matmulSimd.js';
 
 /** A dense row-major typed-array matrix. */
 export type FloatArray = Float32Array | Float64Array;
@@ -143,9 +143,9 @@ export function matmulNT(
 }
 
 /**
- * C (m×n) = alpha · A (m×k) · B (k×n) + beta · C, row-major. Each output row is built as a
- * sum of scaled rows of B (contiguous, so the inner loop streams); four rows of A share one
- * pass over B's rows.
+ * C (m×n) = alpha · A (m×k) · B (k×n) + beta · C, row-major. Float32 operands of real size go
+ * to the WebAssembly SIMD A·B kernel. Otherwise each output row is built as a sum of scaled
+ * rows of B (contiguous, so the inner loop streams); four rows of A share one pass over B's rows.
  */
 export function matmulNN(
   m: number,
@@ -157,6 +157,9 @@ export function matmulNN(
   alpha = 1,
   beta = 0,
 ): void {
+  if (A instanceof Float32Array && B instanceof Float32Array && m * n * k >= 1 << 18 && m >= 4 && n >= 8) {
+    if (matmulNNSimd(m, n, k, A, B, C, alpha, beta)) return;
+  }
   if (beta === 0) C.fill(0, 0, m * n);
   else if (beta !== 1) for (let i = 0; i < m * n; i++) C[i]! *= beta;
   const NC = 2048;
