@@ -142,6 +142,29 @@ describe('influenceFunction', () => {
         /layers\[0\]\.train holds a non-finite value at row 2/,
       );
     }
+    for (const [where, row] of [
+      ['train', 1],
+      ['test', 0],
+    ] as const) {
+      const cks = [0, 1].map(() => ({ learningRate: 0.1, train: mat(5, 4, r, true), test: mat(2, 4, r) }));
+      cks[1]![where].data[row * 4 + 2] = Number.NEGATIVE_INFINITY;
+      expect(() => tracIn({ checkpoints: cks, blockRows: 2 })).toThrow(
+        `checkpoints[1].${where} holds a non-finite value at row ${row}`,
+      );
+    }
+    const selfOnly = { learningRate: 1, train: mat(3, 2, r), test: mat(0, 2, r) };
+    selfOnly.train.data[3] = Number.NaN;
+    expect(tracIn({ checkpoints: [{ ...selfOnly }] }).scores.length).toBe(0);
+    expect(() => tracIn({ checkpoints: [selfOnly], selfInfluence: true })).toThrow(
+      /train holds a non-finite value at row 1/,
+    );
+    // Finite, but their products overflow Float32 accumulation (on the SIMD kernel: 4 × 64 × 1024).
+    const big = {
+      learningRate: 1,
+      train: mat(64, 1024, () => 1e20, true),
+      test: mat(4, 1024, () => 1e20, true),
+    };
+    expect(() => tracIn({ checkpoints: [big] })).toThrow(/dot products overflow Float32/);
     const huge = mat(3, 4, r);
     huge.data[0] = 1e200;
     expect(() => dataInf({ layers: [{ train: huge, test: mat(1, 4, r) }] })).toThrow(/too large to square/);

@@ -83,9 +83,20 @@ function* tracInSteps<E>(params: TracInParameters<E>): GemmSteps<InfluenceResult
         test: { rows: test.length, cols: d, data: model.gradients(test, c.params) },
       };
     }
-    checkMatrix(c.train, `checkpoints[${idx}].train`);
-    checkMatrix(c.test, `checkpoints[${idx}].test`, c.train.cols);
+    // Values are checked through the products: NaN or ±Infinity in a gradient makes its dot
+    // products non-finite, so a scan of each block's scores replaces a pass over the gradients.
+    checkMatrix(c.train, `checkpoints[${idx}].train`, undefined, false);
+    checkMatrix(c.test, `checkpoints[${idx}].test`, c.train.cols, false);
     return c;
+  };
+  /** Name the matrix and row holding NaN/Infinity; failing that, the products overflowed. */
+  const nonFinite = (ci: number, train: GradientMatrix, test: GradientMatrix): never => {
+    checkMatrix(test, `checkpoints[${ci}].test`);
+    checkMatrix(train, `checkpoints[${ci}].train`);
+    throw new InfluenceError(
+      'INVALID_INPUT',
+      `checkpoints[${ci}]: gradient dot products overflow${train.data instanceof Float32Array ? ' Float32' : ''}; scale the gradients down.`,
+    );
   };
   let scores: Float64Array | undefined;
   let self: Float64Array | undefined;
@@ -113,18 +124,25 @@ function* tracInSteps<E>(params: TracInParameters<E>): GemmSteps<InfluenceResult
       const Gb = train.data.subarray(r0 * d, (r0 + rows) * d);
       yield { m: T, n: rows, k: d, A: test.data, B: Gb, C: part, alpha: eta, beta: 0, transB: true };
       throwIfAborted(signal);
+      let finite = 0;
       for (let t = 0; t < T; t++) {
         const o = t * n + r0;
-        for (let i = 0; i < rows; i++) scores![o + i]! += part[t * rows + i]!;
+        for (let i = 0; i < rows; i++) {
+          const v = part[t * rows + i]!;
+          finite += v * 0; // stays 0 unless v is NaN or ±Infinity
+          scores![o + i]! += v;
+        }
       }
       if (self) {
         for (let i = 0; i < rows; i++) {
           let s = 0;
           const o = i * d;
           for (let j = 0; j < d; j++) s += Gb[o + j]! * Gb[o + j]!;
+          finite += s * 0;
           self[r0 + i]! += eta * s;
         }
       }
+      if (finite !== 0) nonFinite(ci, train, test);
       onProgress?.({ phase: 'scores', done: ci * n + r0 + rows, total: checkpoints.length * n });
     }
   }
