@@ -3,6 +3,7 @@ import { SpanIndexUsageError } from './errors.js';
 import { FORMAT_VERSION } from './format.js';
 import { MemoryColumns } from './memory.js';
 import { suffixArray } from './sais.js';
+import { prepareSaisWasm, suffixArrayWasm } from './saisWasm.js';
 import type { BuildSpanIndexOptions, SpanDocument, SpanIndex, SpanShard } from './types.js';
 
 /**
@@ -72,14 +73,29 @@ export async function buildSpanIndex(
 
   const finishShard = async () => {
     if (docsInShard === 0) return;
-    // Trim before sorting so the sort's peak memory counts the text once, not its growth slack.
-    const tokens = buf.slice(0, len);
-    buf = new Tokens(1 << 16);
     onProgress?.({ phase: 'sort', documents: ids.length, tokens: totalTokens, shard: shards.length });
+    await prepareSaisWasm();
     await yieldToEventLoop();
     checkAbort();
-    const sa = new Int32Array(len);
-    suffixArray(tokens, sa, len, vocabSize + 1);
+    // The WebAssembly sorter copies the tokens next to the suffix array in its own memory and
+    // hands back views of both. When it sorted a byte copy instead (a byte vocabulary), the
+    // shard keeps the filled part of `buf`: its growth slack was never written, so it costs
+    // address space but no memory. The JavaScript sorter (no WebAssembly, or no memory for it)
+    // sorts a trimmed copy, so its peak counts the text once.
+    const filled = buf.subarray(0, len);
+    const sorted = suffixArrayWasm(filled, len, vocabSize + 1);
+    let tokens: Uint16Array | Uint32Array;
+    let sa: Int32Array;
+    if (sorted) {
+      tokens = sorted.text as Uint16Array | Uint32Array;
+      sa = sorted.sa;
+      buf = new Tokens(1 << 16);
+    } else {
+      tokens = filled.slice();
+      buf = new Tokens(1 << 16);
+      sa = new Int32Array(len);
+      suffixArray(tokens, sa, len, vocabSize + 1);
+    }
     shards.push({
       tokenCount: len,
       firstDocument,

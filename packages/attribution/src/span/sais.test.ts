@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { type SuffixArrayTuning, suffixArray } from './sais.js';
+import { type SaisText, type SuffixArrayTuning, suffixArray } from './sais.js';
+import { prepareSaisWasm, suffixArrayWasm } from './saisWasm.js';
+
+const wasmReady = await prepareSaisWasm();
 
 /** Reference: sort suffix start positions with a plain lexicographic comparison. */
 function naiveSuffixArray(t: ArrayLike<number>): number[] {
@@ -31,25 +34,47 @@ const TUNINGS: [string, SuffixArrayTuning | undefined][] = [
   ['both', { compareNames: true, bucketBudget: 0 }],
 ];
 
+type Sorter = (text: SaisText, n: number, k: number) => Int32Array;
+
+/** The JavaScript sorter and the WebAssembly one, each under every tuning. */
+const SORTERS: [string, Sorter][] = TUNINGS.flatMap(([name, tuning]): [string, Sorter][] => [
+  [
+    `JavaScript, ${name}`,
+    (text, n, k) => {
+      const sa = new Int32Array(n);
+      suffixArray(text, sa, n, k, tuning);
+      return sa;
+    },
+  ],
+  [
+    `WebAssembly, ${name}`,
+    (text, n, k) => {
+      const out = suffixArrayWasm(text, n, k, tuning);
+      if (n < 2) return out?.sa ?? Int32Array.from({ length: n }, () => 0);
+      if (!out) throw new Error('WebAssembly sorter unavailable');
+      expect(Array.from(out.text.subarray(0, n))).toEqual(Array.from(text.subarray(0, n)));
+      return out.sa;
+    },
+  ],
+]);
+
 function sais(
   t: number[],
   k: number,
   Text: TextConstructor = Uint16Array,
-  tuning?: SuffixArrayTuning,
+  sorter = SORTERS[0]![1],
 ): number[] {
-  const sa = new Int32Array(t.length);
-  suffixArray(Text.from(t), sa, t.length, k, tuning);
-  return Array.from(sa);
+  return Array.from(sorter(Text.from(t), t.length, k));
 }
 
-/** Every tuning and every text type that can hold the alphabet give the naive order. */
+/** Every sorter and every text type that can hold the alphabet give the naive order. */
 function expectSorted(t: number[], k: number): void {
   const want = naiveSuffixArray(t);
   const types: TextConstructor[] = [Uint16Array, Uint32Array, Int32Array];
   if (k <= 256) types.push(Uint8Array);
   for (const Text of types) {
-    for (const [name, tuning] of TUNINGS) {
-      expect(sais(t, k, Text, tuning), `${Text.name}, ${name}`).toEqual(want);
+    for (const [name, sorter] of SORTERS) {
+      expect(sais(t, k, Text, sorter), `${Text.name}, ${name}`).toEqual(want);
     }
   }
 }
@@ -76,7 +101,11 @@ function fibonacciWord(n: number): number[] {
   return b.slice(0, n);
 }
 
-describe('suffixArray (SA-IS)', () => {
+describe('suffixArray (SA-IS) and suffixArrayWasm', () => {
+  test('the WebAssembly module compiles here', () => {
+    expect(wasmReady).toBe(true);
+  });
+
   test('equals a naive sort on random texts over small and large alphabets', () => {
     fc.assert(
       fc.property(
@@ -127,17 +156,19 @@ describe('suffixArray (SA-IS)', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 200_000 }), { maxLength: 200 }), (t) => {
         for (const Text of [Uint32Array, Int32Array]) {
-          for (const [, tuning] of TUNINGS) {
-            expect(sais(t, 200_001, Text, tuning)).toEqual(naiveSuffixArray(t));
+          for (const [, sorter] of SORTERS) {
+            expect(sais(t, 200_001, Text, sorter)).toEqual(naiveSuffixArray(t));
           }
         }
       }),
       { numRuns: 30 },
     );
-    // Symbols at the top of the 32-bit range (a vocabulary near 2^32) are ranked densely first.
+    // Symbols at the top of the 32-bit range (a vocabulary near 2^32) are ranked densely first;
+    // the WebAssembly sorter leaves such texts to the JavaScript one.
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0xfffffff0, max: 0xfffffffe }), { maxLength: 200 }), (t) => {
         expect(sais(t, 0xffffffff, Uint32Array)).toEqual(naiveSuffixArray(t));
+        expect(suffixArrayWasm(Uint32Array.from(t), t.length, 0xffffffff)).toBeNull();
       }),
       { numRuns: 30 },
     );
@@ -146,11 +177,21 @@ describe('suffixArray (SA-IS)', () => {
   test('is a permutation on a larger random text with many repeats', () => {
     const n = 20_000;
     const t = Array.from({ length: n }, (_, i) => (((i * 7919) % 13) % 5) + (i % 200 === 0 ? 1 : 0));
-    for (const [, tuning] of TUNINGS) {
-      const sa = new Int32Array(n);
-      suffixArray(Uint16Array.from(t), sa, n, 6, tuning);
-      expectOrdered(t, sa);
-    }
+    for (const [, sorter] of SORTERS) expectOrdered(t, sorter(Uint16Array.from(t), n, 6));
+  });
+
+  test('the WebAssembly sorter returns the input as the text when it sorted a byte copy', () => {
+    const t = Uint16Array.from({ length: 5000 }, (_, i) => (i % 50 === 49 ? 256 : 97 + ((i * 7) % 26)));
+    const out = suffixArrayWasm(t, t.length, 257)!;
+    expect(out.text).toBe(t);
+    expectOrdered(t, out.sa);
+    // More than 256 distinct symbols: sorted in place in the sorter's 16-bit copy.
+    const wide = Uint16Array.from(t, (c, i) => (c === 256 ? 999 : (i * 7919) % 900));
+    const kept = suffixArrayWasm(wide, wide.length, 1000)!;
+    expect(kept.text).not.toBe(wide);
+    expect(kept.text.buffer).toBe(kept.sa.buffer);
+    expect(Array.from(kept.text)).toEqual(Array.from(wide));
+    expectOrdered(wide, kept.sa);
   });
 
   test('sorts wide texts that use at most 256 symbols through a byte copy, order kept', () => {
@@ -168,9 +209,7 @@ describe('suffixArray (SA-IS)', () => {
       [sparse, 60_000],
     ] as const) {
       for (const Text of [Uint16Array, Uint32Array, Int32Array]) {
-        const sa = new Int32Array(n);
-        suffixArray(Text.from(t), sa, n, k);
-        expectOrdered(t, sa);
+        for (const [, sorter] of SORTERS.slice(0, 2)) expectOrdered(t, sorter(Text.from(t), n, k));
       }
     }
   });

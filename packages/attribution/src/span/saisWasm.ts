@@ -1,0 +1,923 @@
+/**
+ * SA-IS in WebAssembly: the same algorithm as `sais.ts`, with its loops assembled here from
+ * opcodes (no toolchain, no network) and driven level by level from JavaScript.
+ *
+ * Why: the induction loops are bound by random memory accesses, and V8's code for them carries
+ * enough per-iteration overhead (map and length checks, interrupt checks) to keep far fewer
+ * misses in flight than compiled C. The same loops in WebAssembly run about 2.5× faster, close
+ * to C. Each loop runs over a range, so JavaScript calls it in chunks: engines compile a
+ * module quickly first and switch to optimised code between calls, never inside a long one.
+ *
+ * Memory layout (bytes): [0, 32) loop state · SA (4n) · text copy (1, 2 or 4 bytes per
+ * symbol) · bucket arrays, bump-allocated per level and released on return. The suffix array
+ * is handed back as a view of the memory, so the sort needs no second copy of it.
+ */
+import type { SaisText } from './sais.js';
+
+type Code = (number | Code)[];
+
+const uleb = (n: number): number[] => {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+};
+const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+};
+const flat = (c: Code): number[] => (c as number[]).flat(Number.POSITIVE_INFINITY as 1) as number[];
+
+// Expressions: each helper returns code that leaves one i32 on the stack (statements leave none).
+const I32 = 0x7f;
+const int = (v: number): Code => [0x41, ...sleb(v | 0)];
+const bin =
+  (opcode: number) =>
+  (a: Code, b: Code): Code => [a, b, opcode];
+const add = bin(0x6a);
+const sub = bin(0x6b);
+const and = bin(0x71);
+const or = bin(0x72);
+const xor = bin(0x73);
+const shl = bin(0x74);
+const shrS = bin(0x75);
+const eq = bin(0x46);
+const ne = bin(0x47);
+const ltS = bin(0x48);
+const gtS = bin(0x4a);
+const geS = bin(0x4e);
+const eqz = (a: Code): Code => [a, 0x45];
+/** `cond ? a : b` without a branch. */
+const select = (a: Code, b: Code, cond: Code): Code => [a, b, cond, 0x1b];
+const load32 = (addr: Code): Code => [addr, 0x28, 2, 0];
+const store32 = (addr: Code, value: Code): Code => [addr, value, 0x36, 2, 0];
+const store8 = (addr: Code, value: Code): Code => [addr, value, 0x3a, 0, 0];
+const load8 = (addr: Code): Code => [addr, 0x2d, 0, 0];
+const ifThen = (cond: Code, then: Code, otherwise?: Code): Code => [
+  cond,
+  0x04,
+  0x40,
+  then,
+  otherwise ? [0x05, otherwise] : [],
+  0x0b,
+];
+/** `while (cond) body` (a `break` inside is `br 1`). */
+const whileLoop = (cond: Code, body: Code): Code => [
+  0x02,
+  0x40,
+  0x03,
+  0x40,
+  eqz(cond),
+  0x0d,
+  1,
+  body,
+  0x0c,
+  0,
+  0x0b,
+  0x0b,
+];
+
+/** A function under construction: named i32 locals, the first ones parameters. */
+class Fn {
+  private readonly names = new Map<string, number>();
+  constructor(
+    readonly name: string,
+    readonly params: string[],
+    readonly locals: string[],
+    readonly returns: boolean,
+  ) {
+    for (const p of [...params, ...locals]) this.names.set(p, this.names.size);
+  }
+  private index(v: string): number {
+    const i = this.names.get(v);
+    if (i === undefined) throw new Error(`saisWasm: unknown local ${v} in ${this.name}`);
+    return i;
+  }
+  get = (v: string): Code => [0x20, ...uleb(this.index(v))];
+  set = (v: string, value: Code): Code => [value, 0x21, ...uleb(this.index(v))];
+  inc = (v: string, by = 1): Code => this.set(v, add(this.get(v), int(by)));
+}
+
+/** Address of 32-bit entry `i` of the array at byte address `base`. */
+const at = (base: Code, i: Code): Code => add(base, shl(i, int(2)));
+
+/** Loads and address arithmetic for a text of `width` bytes per symbol. */
+function textOps(width: 1 | 2 | 4) {
+  const shift = width === 1 ? 0 : width === 2 ? 1 : 2;
+  const addr = (base: Code, i: Code): Code => (shift ? add(base, shl(i, int(shift))) : add(base, i));
+  const load = (base: Code, i: Code): Code => {
+    const a = addr(base, i);
+    if (width === 1) return [a, 0x2d, 0, 0];
+    if (width === 2) return [a, 0x2f, 1, 0];
+    return [a, 0x28, 2, 0];
+  };
+  return { load };
+}
+
+/** Every function of the module, for one text width where the text is read. */
+function functions(): Fn[] {
+  const out: { fn: Fn; body: Code }[] = [];
+  const def = (
+    name: string,
+    params: string[],
+    locals: string[],
+    returns: boolean,
+    body: (f: Fn) => Code,
+  ): void => {
+    const fn = new Fn(name, params, locals, returns);
+    out.push({ fn, body: body(fn) });
+  };
+
+  for (const width of [1, 2, 4] as const) {
+    const { load } = textOps(width);
+    const w = `${width}`;
+
+    // C[T[i]]++ for i in [lo, hi).
+    def(`count${w}`, ['T', 'lo', 'hi', 'C'], ['i', 'a'], false, (f) => [
+      f.set('i', f.get('lo')),
+      whileLoop(ltS(f.get('i'), f.get('hi')), [
+        f.set('a', at(f.get('C'), load(f.get('T'), f.get('i')))),
+        store32(f.get('a'), add(load32(f.get('a')), int(1))),
+        f.inc('i'),
+      ]),
+    ]);
+
+    /*
+     * Right-to-left scans that find LMS positions, types derived on the fly. State at `st`:
+     * [c1 (symbol at i+1), s (i+1 is S-type), x, y]. `emit` handles LMS position i+1.
+     */
+    const lmsScan = (name: string, extra: string[], locals: string[], emit: (f: Fn) => Code) =>
+      def(
+        name,
+        ['T', 'lo', 'hi', 'st', ...extra],
+        ['i', 'c0', 'c1', 's', 'sn', 'x', 'y', 'p', ...locals],
+        false,
+        (f) => [
+          f.set('c1', load32(f.get('st'))),
+          f.set('sn', load32(add(f.get('st'), int(4)))),
+          f.set('x', load32(add(f.get('st'), int(8)))),
+          f.set('y', load32(add(f.get('st'), int(12)))),
+          f.set('i', f.get('hi')),
+          whileLoop(gtS(f.get('i'), f.get('lo')), [
+            f.set('i', sub(f.get('i'), int(1))),
+            f.set('c0', load(f.get('T'), f.get('i'))),
+            f.set('s', or(ltS(f.get('c0'), f.get('c1')), and(eq(f.get('c0'), f.get('c1')), f.get('sn')))),
+            ifThen(and(f.get('sn'), eqz(f.get('s'))), [f.set('p', add(f.get('i'), int(1))), emit(f)]),
+            f.set('sn', f.get('s')),
+            f.set('c1', f.get('c0')),
+          ]),
+          store32(f.get('st'), f.get('c1')),
+          store32(add(f.get('st'), int(4)), f.get('sn')),
+          store32(add(f.get('st'), int(8)), f.get('x')),
+          store32(add(f.get('st'), int(12)), f.get('y')),
+        ],
+      );
+    // Seed: SA[--B[c1]] = p; x counts LMS positions, y keeps the last one.
+    lmsScan(`seed${w}`, ['SA', 'B'], ['a', 'h'], (f) => [
+      f.set('a', at(f.get('B'), f.get('c1'))),
+      f.set('h', sub(load32(f.get('a')), int(1))),
+      store32(f.get('a'), f.get('h')),
+      store32(at(f.get('SA'), f.get('h')), f.get('p')),
+      f.inc('x'),
+      f.set('y', f.get('p')),
+    ]);
+    // Positions in text order: out[x--] = p.
+    lmsScan(`positions${w}`, ['out'], [], (f) => [
+      store32(at(f.get('out'), f.get('x')), f.get('p')),
+      f.inc('x', -1),
+    ]);
+    // Lengths of LMS substrings (next LMS included; the last one -1): names[p >> 1] = len.
+    lmsScan(`lengths${w}`, ['names'], [], (f) => [
+      store32(
+        at(f.get('names'), shrS(f.get('p'), int(1))),
+        select(int(-1), add(sub(f.get('x'), f.get('p')), int(1)), ltS(f.get('x'), int(0))),
+      ),
+      f.set('x', f.get('p')),
+    ]);
+
+    // Stage 1 with naming, L pass over [lo, hi). Returns the group counter d.
+    def(
+      `nameL${w}`,
+      ['T', 'SA', 'B', 'D', 'n', 'lo', 'hi', 'd'],
+      ['i', 'v', 'p', 'c', 'pred', 'slot', 'e', 'a', 'h'],
+      true,
+      (f) => [
+        f.set('i', f.get('lo')),
+        whileLoop(ltS(f.get('i'), f.get('hi')), [
+          f.set('v', load32(at(f.get('SA'), f.get('i')))),
+          ifThen(
+            gtS(f.get('v'), int(0)),
+            [
+              store32(at(f.get('SA'), f.get('i')), int(0)),
+              ifThen(geS(f.get('v'), f.get('n')), [f.inc('d'), f.set('v', sub(f.get('v'), f.get('n')))]),
+              f.set('p', sub(f.get('v'), int(1))),
+              ifThen(gtS(f.get('p'), int(0)), [
+                f.set('c', load(f.get('T'), f.get('p'))),
+                f.set('pred', ltS(load(f.get('T'), sub(f.get('p'), int(1))), f.get('c'))),
+                f.set('slot', at(f.get('D'), add(shl(f.get('c'), int(1)), f.get('pred')))),
+                f.set('e', f.get('p')),
+                ifThen(ne(load32(f.get('slot')), f.get('d')), [
+                  store32(f.get('slot'), f.get('d')),
+                  f.set('e', add(f.get('e'), f.get('n'))),
+                ]),
+                f.set('a', at(f.get('B'), f.get('c'))),
+                f.set('h', load32(f.get('a'))),
+                store32(f.get('a'), add(f.get('h'), int(1))),
+                store32(at(f.get('SA'), f.get('h')), xor(f.get('e'), sub(int(0), f.get('pred')))),
+              ]),
+            ],
+            ifThen(ltS(f.get('v'), int(0)), store32(at(f.get('SA'), f.get('i')), xor(f.get('v'), int(-1)))),
+          ),
+          f.inc('i'),
+        ]),
+        f.get('d'),
+      ],
+    );
+
+    // Stage 1 with naming, S pass over [lo, hi), right to left. Returns d.
+    def(
+      `nameS${w}`,
+      ['T', 'SA', 'B', 'D', 'n', 'lo', 'hi', 'd'],
+      ['i', 'v', 'p', 'c', 'lms', 'slot', 'e', 'a', 'h'],
+      true,
+      (f) => [
+        f.set('i', f.get('hi')),
+        whileLoop(gtS(f.get('i'), f.get('lo')), [
+          f.set('i', sub(f.get('i'), int(1))),
+          f.set('v', load32(at(f.get('SA'), f.get('i')))),
+          ifThen(gtS(f.get('v'), int(0)), [
+            store32(at(f.get('SA'), f.get('i')), int(0)),
+            ifThen(geS(f.get('v'), f.get('n')), [f.inc('d'), f.set('v', sub(f.get('v'), f.get('n')))]),
+            f.set('p', sub(f.get('v'), int(1))),
+            ifThen(gtS(f.get('p'), int(0)), [
+              f.set('c', load(f.get('T'), f.get('p'))),
+              f.set('lms', gtS(load(f.get('T'), sub(f.get('p'), int(1))), f.get('c'))),
+              f.set('slot', at(f.get('D'), add(shl(f.get('c'), int(1)), f.get('lms')))),
+              f.set('e', f.get('p')),
+              ifThen(ne(load32(f.get('slot')), f.get('d')), [
+                store32(f.get('slot'), f.get('d')),
+                f.set('e', add(f.get('e'), f.get('n'))),
+              ]),
+              f.set('a', at(f.get('B'), f.get('c'))),
+              f.set('h', sub(load32(f.get('a')), int(1))),
+              store32(f.get('a'), f.get('h')),
+              store32(at(f.get('SA'), f.get('h')), xor(f.get('e'), sub(int(0), f.get('lms')))),
+            ]),
+          ]),
+        ]),
+        f.get('d'),
+      ],
+    );
+
+    // Stage 1 without naming (sort LMS substrings only): L pass, then S pass.
+    def(`sortL${w}`, ['T', 'SA', 'B', 'lo', 'hi'], ['i', 'v', 'p', 'c', 'a', 'h'], false, (f) => [
+      f.set('i', f.get('lo')),
+      whileLoop(ltS(f.get('i'), f.get('hi')), [
+        f.set('v', load32(at(f.get('SA'), f.get('i')))),
+        ifThen(
+          gtS(f.get('v'), int(0)),
+          [
+            store32(at(f.get('SA'), f.get('i')), int(0)),
+            f.set('p', sub(f.get('v'), int(1))),
+            ifThen(gtS(f.get('p'), int(0)), [
+              f.set('c', load(f.get('T'), f.get('p'))),
+              f.set('a', at(f.get('B'), f.get('c'))),
+              f.set('h', load32(f.get('a'))),
+              store32(f.get('a'), add(f.get('h'), int(1))),
+              store32(
+                at(f.get('SA'), f.get('h')),
+                xor(f.get('p'), shrS(sub(load(f.get('T'), sub(f.get('p'), int(1))), f.get('c')), int(31))),
+              ),
+            ]),
+          ],
+          ifThen(ltS(f.get('v'), int(0)), store32(at(f.get('SA'), f.get('i')), xor(f.get('v'), int(-1)))),
+        ),
+        f.inc('i'),
+      ]),
+    ]);
+    def(`sortS${w}`, ['T', 'SA', 'B', 'lo', 'hi'], ['i', 'v', 'p', 'c', 'a', 'h'], false, (f) => [
+      f.set('i', f.get('hi')),
+      whileLoop(gtS(f.get('i'), f.get('lo')), [
+        f.set('i', sub(f.get('i'), int(1))),
+        f.set('v', load32(at(f.get('SA'), f.get('i')))),
+        ifThen(gtS(f.get('v'), int(0)), [
+          store32(at(f.get('SA'), f.get('i')), int(0)),
+          f.set('p', sub(f.get('v'), int(1))),
+          ifThen(gtS(f.get('p'), int(0)), [
+            f.set('c', load(f.get('T'), f.get('p'))),
+            f.set('a', at(f.get('B'), f.get('c'))),
+            f.set('h', sub(load32(f.get('a')), int(1))),
+            store32(f.get('a'), f.get('h')),
+            store32(
+              at(f.get('SA'), f.get('h')),
+              xor(f.get('p'), shrS(sub(f.get('c'), load(f.get('T'), sub(f.get('p'), int(1)))), int(31))),
+            ),
+          ]),
+        ]),
+      ]),
+    ]);
+
+    // Name by comparison over [lo, hi) of the sorted LMS positions. State at st: [names, q, qlen].
+    def(
+      `nameCompare${w}`,
+      ['T', 'SA', 'm', 'lo', 'hi', 'st'],
+      ['i', 'p', 'slot', 'plen', 'same', 'd', 'names', 'q', 'qlen'],
+      false,
+      (f) => [
+        f.set('names', load32(f.get('st'))),
+        f.set('q', load32(add(f.get('st'), int(4)))),
+        f.set('qlen', load32(add(f.get('st'), int(8)))),
+        f.set('i', f.get('lo')),
+        whileLoop(ltS(f.get('i'), f.get('hi')), [
+          f.set('p', load32(at(f.get('SA'), f.get('i')))),
+          f.set('slot', at(f.get('SA'), add(f.get('m'), shrS(f.get('p'), int(1))))),
+          f.set('plen', load32(f.get('slot'))),
+          f.set('same', and(eq(f.get('plen'), f.get('qlen')), gtS(f.get('plen'), int(0)))),
+          ifThen(f.get('same'), [
+            f.set('d', int(0)),
+            whileLoop(ltS(f.get('d'), f.get('plen')), [
+              ifThen(
+                ne(
+                  load(f.get('T'), add(f.get('p'), f.get('d'))),
+                  load(f.get('T'), add(f.get('q'), f.get('d'))),
+                ),
+                [f.set('same', int(0)), 0x0c, 2],
+              ),
+              f.inc('d'),
+            ]),
+          ]),
+          ifThen(eqz(f.get('same')), [f.inc('names'), f.set('q', f.get('p')), f.set('qlen', f.get('plen'))]),
+          store32(f.get('slot'), f.get('names')),
+          f.inc('i'),
+        ]),
+        store32(f.get('st'), f.get('names')),
+        store32(add(f.get('st'), int(4)), f.get('q')),
+        store32(add(f.get('st'), int(8)), f.get('qlen')),
+      ],
+    );
+
+    // Stage 3: sorted LMS positions SA[lo..hi) (right to left) to the ends of their buckets.
+    def(`place${w}`, ['T', 'SA', 'B', 'lo', 'hi'], ['i', 'p', 'a', 'h'], false, (f) => [
+      f.set('i', f.get('hi')),
+      whileLoop(gtS(f.get('i'), f.get('lo')), [
+        f.set('i', sub(f.get('i'), int(1))),
+        f.set('p', load32(at(f.get('SA'), f.get('i')))),
+        store32(at(f.get('SA'), f.get('i')), int(0)),
+        f.set('a', at(f.get('B'), load(f.get('T'), f.get('p')))),
+        f.set('h', sub(load32(f.get('a')), int(1))),
+        store32(f.get('a'), f.get('h')),
+        store32(at(f.get('SA'), f.get('h')), f.get('p')),
+      ]),
+    ]);
+
+    // Final induction (see sais.ts): L pass left to right, S pass right to left. T[p - 1] at
+    // p = 0 reads the last bytes of SA (the text follows it), and `select` discards it.
+    def(`induceL${w}`, ['T', 'SA', 'B', 'lo', 'hi'], ['i', 'v', 'p', 'c', 'a', 'h'], false, (f) => [
+      f.set('i', f.get('lo')),
+      whileLoop(ltS(f.get('i'), f.get('hi')), [
+        f.set('v', load32(at(f.get('SA'), f.get('i')))),
+        store32(at(f.get('SA'), f.get('i')), xor(f.get('v'), int(-1))),
+        ifThen(gtS(f.get('v'), int(0)), [
+          f.set('p', sub(f.get('v'), int(1))),
+          f.set('c', load(f.get('T'), f.get('p'))),
+          f.set('a', at(f.get('B'), f.get('c'))),
+          f.set('h', load32(f.get('a'))),
+          store32(f.get('a'), add(f.get('h'), int(1))),
+          store32(
+            at(f.get('SA'), f.get('h')),
+            select(
+              xor(f.get('p'), shrS(sub(load(f.get('T'), sub(f.get('p'), int(1))), f.get('c')), int(31))),
+              int(0),
+              f.get('p'),
+            ),
+          ),
+        ]),
+        f.inc('i'),
+      ]),
+    ]);
+    def(`induceS${w}`, ['T', 'SA', 'B', 'lo', 'hi'], ['i', 'v', 'p', 'c', 'a', 'h'], false, (f) => [
+      f.set('i', f.get('hi')),
+      whileLoop(gtS(f.get('i'), f.get('lo')), [
+        f.set('i', sub(f.get('i'), int(1))),
+        f.set('v', load32(at(f.get('SA'), f.get('i')))),
+        ifThen(
+          gtS(f.get('v'), int(0)),
+          [
+            f.set('p', sub(f.get('v'), int(1))),
+            f.set('c', load(f.get('T'), f.get('p'))),
+            f.set('a', at(f.get('B'), f.get('c'))),
+            f.set('h', sub(load32(f.get('a')), int(1))),
+            store32(f.get('a'), f.get('h')),
+            store32(
+              at(f.get('SA'), f.get('h')),
+              select(
+                xor(f.get('p'), shrS(sub(f.get('c'), load(f.get('T'), sub(f.get('p'), int(1)))), int(31))),
+                int(-1),
+                f.get('p'),
+              ),
+            ),
+          ],
+          store32(at(f.get('SA'), f.get('i')), xor(f.get('v'), int(-1))),
+        ),
+      ]),
+    ]);
+  }
+
+  // Width-independent loops over SA.
+  // Move group flags from each group's leftmost entry to its rightmost. Returns `last`.
+  def('fixup', ['SA', 'n', 'lo', 'hi', 'last'], ['i', 'v', 'a'], true, (f) => [
+    f.set('i', f.get('lo')),
+    whileLoop(ltS(f.get('i'), f.get('hi')), [
+      f.set('v', load32(at(f.get('SA'), f.get('i')))),
+      ifThen(ne(f.get('v'), int(0)), [
+        ifThen(geS(f.get('v'), f.get('n')), [
+          ifThen(geS(f.get('last'), int(0)), [
+            f.set('a', at(f.get('SA'), f.get('last'))),
+            store32(f.get('a'), add(load32(f.get('a')), f.get('n'))),
+          ]),
+          store32(at(f.get('SA'), f.get('i')), sub(f.get('v'), f.get('n'))),
+        ]),
+        f.set('last', f.get('i')),
+      ]),
+      f.inc('i'),
+    ]),
+    f.get('last'),
+  ]);
+  // Collect inverted entries (sorted LMS) into SA[m..); count flagged ones. State: [m, names].
+  def('compact', ['SA', 'n', 'lo', 'hi', 'st'], ['i', 'v', 'e', 'm', 'names'], false, (f) => [
+    f.set('m', load32(f.get('st'))),
+    f.set('names', load32(add(f.get('st'), int(4)))),
+    f.set('i', f.get('lo')),
+    whileLoop(ltS(f.get('i'), f.get('hi')), [
+      f.set('v', load32(at(f.get('SA'), f.get('i')))),
+      ifThen(ltS(f.get('v'), int(0)), [
+        f.set('e', xor(f.get('v'), int(-1))),
+        f.set('names', add(f.get('names'), geS(f.get('e'), f.get('n')))),
+        store32(at(f.get('SA'), f.get('i')), int(0)),
+        store32(at(f.get('SA'), f.get('m')), f.get('e')),
+        f.inc('m'),
+      ]),
+      f.inc('i'),
+    ]),
+    store32(f.get('st'), f.get('m')),
+    store32(add(f.get('st'), int(4)), f.get('names')),
+  ]);
+  // Names right to left from the group flags: SA[m + p/2] = name + 1. Returns the next name.
+  def('assignNames', ['SA', 'n', 'm', 'lo', 'hi', 'name'], ['i', 'p'], true, (f) => [
+    f.set('i', f.get('hi')),
+    whileLoop(gtS(f.get('i'), f.get('lo')), [
+      f.set('i', sub(f.get('i'), int(1))),
+      f.set('p', load32(at(f.get('SA'), f.get('i')))),
+      ifThen(geS(f.get('p'), f.get('n')), [
+        f.set('p', sub(f.get('p'), f.get('n'))),
+        store32(at(f.get('SA'), f.get('i')), f.get('p')),
+        f.inc('name', -1),
+      ]),
+      store32(at(f.get('SA'), add(f.get('m'), shrS(f.get('p'), int(1)))), add(f.get('name'), int(1))),
+    ]),
+    f.get('name'),
+  ]);
+  def('unflag', ['SA', 'n', 'lo', 'hi'], ['i', 'p'], false, (f) => [
+    f.set('i', f.get('lo')),
+    whileLoop(ltS(f.get('i'), f.get('hi')), [
+      f.set('p', load32(at(f.get('SA'), f.get('i')))),
+      ifThen(geS(f.get('p'), f.get('n')), store32(at(f.get('SA'), f.get('i')), sub(f.get('p'), f.get('n')))),
+      f.inc('i'),
+    ]),
+  ]);
+  // Names (stored + 1, 0 = none) to the end of SA in text order, right to left. Returns j.
+  def('gather', ['SA', 'lo', 'hi', 'j'], ['i', 'x'], true, (f) => [
+    f.set('i', f.get('hi')),
+    whileLoop(gtS(f.get('i'), f.get('lo')), [
+      f.set('i', sub(f.get('i'), int(1))),
+      f.set('x', load32(at(f.get('SA'), f.get('i')))),
+      ifThen(ne(f.get('x'), int(0)), [
+        store32(at(f.get('SA'), f.get('j')), sub(f.get('x'), int(1))),
+        f.inc('j', -1),
+      ]),
+    ]),
+    f.get('j'),
+  ]);
+  // sa1[i] = s1[sa1[i]].
+  def('mapBack', ['sa1', 's1', 'lo', 'hi'], ['i', 'a'], false, (f) => [
+    f.set('i', f.get('lo')),
+    whileLoop(ltS(f.get('i'), f.get('hi')), [
+      f.set('a', at(f.get('sa1'), f.get('i'))),
+      store32(f.get('a'), load32(at(f.get('s1'), load32(f.get('a'))))),
+      f.inc('i'),
+    ]),
+  ]);
+  // Byte copy of a 16-bit text through a rank table (at most 256 symbols used).
+  def('narrow2', ['T', 'out', 'rank', 'lo', 'hi'], ['i'], false, (f) => [
+    f.set('i', f.get('lo')),
+    whileLoop(ltS(f.get('i'), f.get('hi')), [
+      store8(
+        add(f.get('out'), f.get('i')),
+        load8(add(f.get('rank'), textOps(2).load(f.get('T'), f.get('i')))),
+      ),
+      f.inc('i'),
+    ]),
+  ]);
+
+  return out.map(({ fn, body }) => Object.assign(fn, { body }));
+}
+
+/** The module's bytes (deterministic: built from the definitions above). */
+export function saisWasmBytes(): Uint8Array {
+  const fns = functions() as (Fn & { body: Code })[];
+  const str = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+  const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+  const types = fns.map((f) => [
+    0x60,
+    ...uleb(f.params.length),
+    ...f.params.map(() => I32),
+    ...(f.returns ? [1, I32] : [0]),
+  ]);
+  const bodies = fns.map((f) => {
+    const b = [...(f.locals.length ? [1, ...uleb(f.locals.length), I32] : [0]), ...flat(f.body), 0x0b];
+    return [...uleb(b.length), ...b];
+  });
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // magic "\0asm", version 1
+    ...section(1, [...uleb(types.length), ...types.flat()]),
+    ...section(2, [1, ...str('s'), ...str('m'), 0x02, 0x00, 0x00]),
+    ...section(3, [...uleb(fns.length), ...fns.flatMap((_, i) => uleb(i))]),
+    ...section(7, [...uleb(fns.length), ...fns.flatMap((f, i) => [...str(f.name), 0x00, ...uleb(i)])]),
+    ...section(10, [...uleb(bodies.length), ...bodies.flat()]),
+  ]);
+}
+
+type Exports = Record<string, (...args: number[]) => number>;
+
+let compiled: WebAssembly.Module | null | undefined;
+let compiling: Promise<boolean> | undefined;
+
+/**
+ * Compile the module once (asynchronously, as browsers require for modules over 4 KB on the
+ * main thread). Resolves false where WebAssembly is unavailable or refused (e.g. by a CSP).
+ */
+export function prepareSaisWasm(): Promise<boolean> {
+  if (compiled !== undefined) return Promise.resolve(compiled !== null);
+  compiling ??= (async () => {
+    try {
+      if (typeof WebAssembly === 'undefined') compiled = null;
+      else compiled = await WebAssembly.compile(saisWasmBytes() as Uint8Array<ArrayBuffer>);
+    } catch {
+      compiled = null;
+    }
+    return compiled !== null;
+  })();
+  return compiling;
+}
+
+function moduleNow(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    // Synchronous compile where allowed (Node, workers); browsers' main threads refuse it.
+    try {
+      compiled =
+        typeof WebAssembly === 'undefined'
+          ? null
+          : new WebAssembly.Module(saisWasmBytes() as Uint8Array<ArrayBuffer>);
+    } catch {
+      return null;
+    }
+  }
+  return compiled;
+}
+
+const FLAG_LIMIT = 0x3fffffff;
+const STATE = 0;
+const PAGE = 65536;
+
+/** One sort: the memory, the loops, a bump allocator and chunked calls. */
+class Run {
+  readonly mem: WebAssembly.Memory;
+  readonly ex: Exports;
+  top: number;
+  budget: number;
+  private chunk = 1 << 12;
+  private view: Int32Array;
+  constructor(module: WebAssembly.Module, bytes: number, budget: number) {
+    this.mem = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
+    this.ex = new WebAssembly.Instance(module, { s: { m: this.mem } }).exports as unknown as Exports;
+    this.view = new Int32Array(this.mem.buffer);
+    this.top = 0;
+    this.budget = budget;
+  }
+  /** The memory as 32-bit entries (a fresh view after growth). */
+  get i32(): Int32Array {
+    if (this.view.buffer !== this.mem.buffer) this.view = new Int32Array(this.mem.buffer);
+    return this.view;
+  }
+  alloc(bytes: number): number {
+    const at = (this.top + 7) & ~7;
+    const end = at + bytes;
+    const have = this.mem.buffer.byteLength;
+    if (end > have) this.mem.grow(Math.ceil((end - have) / PAGE));
+    this.top = end;
+    return at;
+  }
+  /** Call `f(lo, hi)` over [lo, hi) in ascending chunks; the first ones short, so that the
+   * engine's optimised code arrives while little work has run on the baseline code. */
+  up(lo: number, hi: number, f: (lo: number, hi: number) => void): void {
+    for (let a = lo; a < hi; ) {
+      const b = Math.min(hi, a + this.chunk);
+      f(a, b);
+      a = b;
+      if (this.chunk < 1 << 20) this.chunk *= 2;
+    }
+  }
+  /** Same, descending. */
+  down(lo: number, hi: number, f: (lo: number, hi: number) => void): void {
+    for (let b = hi; b > lo; ) {
+      const a = Math.max(lo, b - this.chunk);
+      f(a, b);
+      b = a;
+      if (this.chunk < 1 << 20) this.chunk *= 2;
+    }
+  }
+}
+
+function textAt(r: Run, T: number, w: 1 | 2 | 4, i: number): number {
+  const buf = r.mem.buffer;
+  if (w === 1) return new Uint8Array(buf, T + i, 1)[0]!;
+  if (w === 2) return new Uint16Array(buf, T + 2 * i, 1)[0]!;
+  return r.i32[(T >> 2) + i]!;
+}
+
+function bucketStarts(v: Int32Array, C: number, B: number, k: number): void {
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    const x = v[C + c]!;
+    v[B + c] = sum;
+    sum += x;
+  }
+}
+function bucketEnds(v: Int32Array, C: number, B: number, k: number): void {
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    sum += v[C + c]!;
+    v[B + c] = sum;
+  }
+}
+
+/** One SA-IS level; byte addresses T (width w), SA; scratch `free` of `freeLen` entries or -1. */
+function level(
+  r: Run,
+  T: number,
+  w: 1 | 2 | 4,
+  SA: number,
+  n: number,
+  k: number,
+  free: number,
+  freeLen: number,
+  compareNames: boolean,
+): void {
+  const ex = r.ex;
+  const count = ex[`count${w}`]!;
+  const mark = r.top;
+  const named = !compareNames && n <= FLAG_LIMIT;
+  const want = named ? 4 * k : 2 * k;
+  let C: number;
+  let B: number;
+  let D = -1;
+  let allocated = 0;
+  if (free >= 0 && want <= freeLen) {
+    C = free;
+    B = free + 4 * k;
+    if (named) D = free + 8 * k;
+  } else if (want <= r.budget) {
+    C = r.alloc(4 * want);
+    allocated = want;
+    r.budget -= want;
+    B = C + 4 * k;
+    if (named) D = C + 8 * k;
+  } else if (free >= 0 && k <= freeLen) {
+    C = B = free;
+  } else {
+    C = B = r.alloc(4 * k);
+  }
+  const recount = C === B;
+  const c4 = C >> 2;
+  const b4 = B >> 2;
+  const sa4 = SA >> 2;
+  const doCount = () => {
+    r.i32.fill(0, c4, c4 + k);
+    r.up(0, n, (lo, hi) => count(T, lo, hi, C));
+  };
+  const setState = (a: number, b: number, c: number, d: number) => {
+    const v = r.i32;
+    v[0] = a;
+    v[1] = b;
+    v[2] = c;
+    v[3] = d;
+  };
+  const last = n - 1;
+  const tLast = textAt(r, T, w, last);
+  const tPrev = textAt(r, T, w, last - 1);
+
+  // Stage 1: LMS positions to the ends of their buckets.
+  doCount();
+  bucketEnds(r.i32, c4, b4, k);
+  r.i32.fill(0, sa4, sa4 + n);
+  setState(tLast, 0, 0, 0);
+  r.down(0, last, (lo, hi) => ex[`seed${w}`]!(T, lo, hi, STATE, SA, B));
+  const m = r.i32[2]!;
+  const lms = r.i32[3]!;
+
+  let names = m;
+  if (m > 1 && D >= 0) {
+    const d4 = D >> 2;
+    {
+      const v = r.i32;
+      let sum = 0;
+      for (let c = 0; c < k; c++) {
+        sum += v[c4 + c]!;
+        const b = v[b4 + c]!;
+        if (b !== sum) v[sa4 + b] += n;
+      }
+      v.fill(-1, d4, d4 + 2 * k);
+      bucketStarts(v, c4, b4, k);
+      const pred = tPrev < tLast ? 1 : 0;
+      v[d4 + 2 * tLast + pred] = 0;
+      const e = last + n;
+      v[sa4 + v[b4 + tLast]!++] = pred ? ~e : e;
+    }
+    let d = 0;
+    r.up(0, n, (lo, hi) => {
+      d = ex[`nameL${w}`]!(T, SA, B, D, n, lo, hi, d);
+    });
+    let lastEntry = -1;
+    r.up(0, n, (lo, hi) => {
+      lastEntry = ex.fixup!(SA, n, lo, hi, lastEntry);
+    });
+    if (lastEntry >= 0) r.i32[sa4 + lastEntry] += n;
+    bucketEnds(r.i32, c4, b4, k);
+    d++;
+    r.down(0, n, (lo, hi) => {
+      d = ex[`nameS${w}`]!(T, SA, B, D, n, lo, hi, d);
+    });
+    setState(0, 0, 0, 0);
+    r.up(0, n, (lo, hi) => ex.compact!(SA, n, lo, hi, STATE));
+    names = r.i32[1]!;
+    if (names < m) {
+      let name = names;
+      r.down(0, m, (lo, hi) => {
+        name = ex.assignNames!(SA, n, m, lo, hi, name);
+      });
+    } else r.up(0, m, (lo, hi) => ex.unflag!(SA, n, lo, hi));
+  } else if (m > 1) {
+    if (recount) doCount();
+    bucketStarts(r.i32, c4, b4, k);
+    {
+      const v = r.i32;
+      v[sa4 + v[b4 + tLast]!++] = tPrev < tLast ? ~last : last;
+    }
+    r.up(0, n, (lo, hi) => ex[`sortL${w}`]!(T, SA, B, lo, hi));
+    if (recount) doCount();
+    bucketEnds(r.i32, c4, b4, k);
+    r.down(0, n, (lo, hi) => ex[`sortS${w}`]!(T, SA, B, lo, hi));
+    setState(0, 0, 0, 0);
+    r.up(0, n, (lo, hi) => ex.compact!(SA, n, lo, hi, STATE));
+    setState(tLast, 0, -1, 0);
+    r.down(0, last, (lo, hi) => ex[`lengths${w}`]!(T, lo, hi, STATE, SA + 4 * m));
+    setState(0, 0, 0, 0);
+    r.up(0, m, (lo, hi) => ex[`nameCompare${w}`]!(T, SA, m, lo, hi, STATE));
+    names = r.i32[0]!;
+  } else {
+    r.i32.fill(0, sa4, sa4 + n);
+    if (m === 1) r.i32[sa4] = lms;
+  }
+
+  // Stage 2: the reduced string, names in text order, sorted recursively.
+  if (names < m) {
+    let j = n - 1;
+    r.down(m, n, (lo, hi) => {
+      j = ex.gather!(SA, lo, hi, j);
+    });
+    const s1 = SA + 4 * (n - m);
+    level(r, s1, 4, SA, m, names, SA + 4 * m, n - 2 * m, compareNames);
+    setState(tLast, 0, m - 1, 0);
+    r.down(0, last, (lo, hi) => ex[`positions${w}`]!(T, lo, hi, STATE, s1));
+    r.up(0, m, (lo, hi) => ex.mapBack!(SA, s1, lo, hi));
+  }
+
+  // Stage 3: sorted LMS suffixes to the ends of their buckets, then induce.
+  if (recount) doCount();
+  bucketEnds(r.i32, c4, b4, k);
+  r.i32.fill(0, sa4 + m, sa4 + n);
+  r.down(0, m, (lo, hi) => ex[`place${w}`]!(T, SA, B, lo, hi));
+  if (recount) doCount();
+  bucketStarts(r.i32, c4, b4, k);
+  {
+    const v = r.i32;
+    v[sa4 + v[b4 + tLast]!++] = tPrev < tLast ? ~last : last;
+  }
+  r.up(0, n, (lo, hi) => ex[`induceL${w}`]!(T, SA, B, lo, hi));
+  if (recount) doCount();
+  bucketEnds(r.i32, c4, b4, k);
+  r.down(0, n, (lo, hi) => ex[`induceS${w}`]!(T, SA, B, lo, hi));
+
+  r.top = mark;
+  r.budget += allocated;
+}
+
+/** Result of {@link suffixArrayWasm}: views of one WebAssembly memory. */
+export interface WasmSuffixArray {
+  /** The suffix array, `n` entries. */
+  sa: Int32Array;
+  /** The text's symbols in an array of the input's type: a view of the sorter's copy where it
+   * kept one of that type, else the input itself. */
+  text: Uint8Array | Uint16Array | Uint32Array | Int32Array;
+}
+
+/**
+ * The suffix array of `text[0..n)` (symbols in `[0, alphabetSize)`), sorted in WebAssembly.
+ * Null where the module is unavailable, the memory cannot be had, or the input needs the
+ * JavaScript sorter (fewer than 2 symbols, or 32-bit symbols at or above 2^31).
+ */
+export function suffixArrayWasm(
+  text: SaisText,
+  n: number,
+  alphabetSize: number,
+  tuning?: { compareNames?: boolean; bucketBudget?: number },
+): WasmSuffixArray | null {
+  if (n < 2 || n > 0x7fffffff) return null;
+  if (text instanceof Uint32Array && alphabetSize > 0x80000000) return null;
+  const module = moduleNow();
+  if (!module) return null;
+  let k = alphabetSize;
+  let w: 1 | 2 | 4 = text instanceof Uint8Array ? 1 : text instanceof Uint16Array ? 2 : 4;
+  let ranks: Uint8Array | null = null;
+  if (w !== 1 && k > 256 && k <= 1 << 24) {
+    ranks = byteRanks(text as Uint16Array | Uint32Array | Int32Array, n, k);
+    if (ranks) {
+      w = 1;
+      k = 256;
+    }
+  }
+  const saAt = 32;
+  const tAt = saAt + 4 * n;
+  const textBytes = (w * n + 7) & ~7;
+  const topBuckets = 16 * k + 64;
+  const total = tAt + textBytes + topBuckets;
+  if (total > 0xffff0000) return null;
+  let r: Run;
+  try {
+    r = new Run(module, total, tuning?.bucketBudget ?? Math.max(1 << 18, n >>> 2));
+  } catch {
+    return null;
+  }
+  r.top = tAt + textBytes;
+  const buf = r.mem.buffer;
+  let kept: WasmSuffixArray['text'];
+  if (ranks) {
+    const out = new Uint8Array(buf, tAt, n);
+    const src = text as Uint16Array | Uint32Array | Int32Array;
+    for (let i = 0; i < n; i++) out[i] = ranks[src[i]!]!;
+    kept = text;
+  } else if (w === 1) {
+    kept = new Uint8Array(buf, tAt, n);
+    kept.set(text.subarray(0, n));
+  } else if (w === 2) {
+    kept = new Uint16Array(buf, tAt, n);
+    kept.set(text.subarray(0, n));
+  } else {
+    kept = text instanceof Uint32Array ? new Uint32Array(buf, tAt, n) : new Int32Array(buf, tAt, n);
+    kept.set(text.subarray(0, n));
+  }
+  level(r, tAt, w, saAt, n, k, -1, 0, tuning?.compareNames === true);
+  // The memory never grows after this, so these views stay attached.
+  const mem = r.mem.buffer;
+  return {
+    sa: new Int32Array(mem, saAt, n),
+    text: ranks ? kept : new (kept.constructor as Uint8ArrayConstructor)(mem, tAt, n),
+  };
+}
+
+/** Order-preserving byte ranks of the symbols when at most 256 distinct ones occur, else null. */
+function byteRanks(T: Uint16Array | Uint32Array | Int32Array, n: number, k: number): Uint8Array | null {
+  const seen = new Uint8Array(k);
+  let distinct = 0;
+  for (let i = 0; i < n; i++) {
+    const c = T[i]!;
+    if (seen[c] === 0) {
+      seen[c] = 1;
+      if (++distinct > 256) return null;
+    }
+  }
+  for (let c = 0, r = 0; c < k; c++) if (seen[c] === 1) seen[c] = r++;
+  return seen;
+}
