@@ -123,4 +123,10 @@ export type {
   SpanShard,
 } from './span/types.js';
 export { createByteTokenizer } from './tokenizers/byte.js';
+export type {
+  FromTiktokenRanksParameters,
+  FromTiktokenRanksReturnType,
+  TiktokenRanks,
+} from './tokenizers/tiktoken.js';
+export { fromTiktokenRanks } from './tokenizers/tiktoken.js';
 export type { Tokenizer } from './tokenizers/types.js';

@@ -173,7 +173,7 @@ function sais(
     let sNext = false; // suffix n-1 is L-type: it is larger than the empty suffix
     for (let i = n - 2; i >= 0; i--) {
       const c0 = T[i]!;
-      const s = c0 < c1 || (c0 === c1 && sNext);
+      const s: boolean = c0 < c1 || (c0 === c1 && sNext);
       if (sNext && !s) {
         lms = i + 1;
         SA[--B[c1]!] = lms;
@@ -214,7 +214,7 @@ function sais(
       let sNext = false;
       for (let i = n - 2; i >= 0; i--) {
         const c0 = T[i]!;
-        const s = c0 < c1 || (c0 === c1 && sNext);
+        const s: boolean = c0 < c1 || (c0 === c1 && sNext);
         if (sNext && !s) s1[j--] = i + 1;
         sNext = s;
         c1 = c0;
@@ -491,7 +491,7 @@ function compactAndNameByComparison(T: Text, SA: Int32Array, n: number, m: numbe
     let sNext = false;
     for (let i = n - 2; i >= 0; i--) {
       const c0 = T[i]!;
-      const s = c0 < c1 || (c0 === c1 && sNext);
+      const s: boolean = c0 < c1 || (c0 === c1 && sNext);
       if (sNext && !s) {
         const p = i + 1;
         SA[m + (p >>> 1)] = next < 0 ? -1 : next - p + 1;

