@@ -3,7 +3,7 @@ import { SpanIndexUsageError } from './errors.js';
 import { FORMAT_VERSION } from './format.js';
 import { MemoryColumns } from './memory.js';
 import { suffixArray } from './sais.js';
-import { prepareSaisWasm, suffixArrayWasm } from './saisWasm.js';
+import { prepareSaisWasm, WasmTokenBuffer } from './saisWasm.js';
 import type { BuildSpanIndexOptions, SpanDocument, SpanIndex, SpanShard } from './types.js';
 
 /**
@@ -59,7 +59,11 @@ export async function buildSpanIndex(
   const contributors: string[] = [];
   const shards: SpanShard[] = [];
 
-  let buf: Uint16Array | Uint32Array = new Tokens(1 << 16);
+  // Tokens accumulate in a WebAssembly memory where the sorter can run (it then sorts them in
+  // place, without a copy); without WebAssembly, or past what its memory can hold, in an array.
+  const useWasm = await prepareSaisWasm();
+  let wasm: WasmTokenBuffer | null = null;
+  let buf: Uint16Array | Uint32Array = new Tokens(0);
   let len = 0;
   let starts = new Int32Array(1024);
   let docsInShard = 0;
@@ -74,28 +78,24 @@ export async function buildSpanIndex(
   const finishShard = async () => {
     if (docsInShard === 0) return;
     onProgress?.({ phase: 'sort', documents: ids.length, tokens: totalTokens, shard: shards.length });
-    await prepareSaisWasm();
     await yieldToEventLoop();
     checkAbort();
-    // The WebAssembly sorter copies the tokens next to the suffix array in its own memory and
-    // hands back views of both. When it sorted a byte copy instead (a byte vocabulary), the
-    // shard keeps the filled part of `buf`: its growth slack was never written, so it costs
-    // address space but no memory. The JavaScript sorter (no WebAssembly, or no memory for it)
-    // sorts a trimmed copy, so its peak counts the text once.
-    const filled = buf.subarray(0, len);
-    const sorted = suffixArrayWasm(filled, len, vocabSize + 1);
+    const sorted = wasm?.sort(len, vocabSize + 1) ?? null;
     let tokens: Uint16Array | Uint32Array;
     let sa: Int32Array;
     if (sorted) {
+      // Views of the buffer's memory: the shard owns it now.
       tokens = sorted.text as Uint16Array | Uint32Array;
       sa = sorted.sa;
-      buf = new Tokens(1 << 16);
     } else {
-      tokens = filled.slice();
-      buf = new Tokens(1 << 16);
+      // The JavaScript sorter, on a trimmed copy so that its peak counts the text once (a
+      // failed WebAssembly sort may have grown its memory: take a fresh view of the tokens).
+      tokens = ((wasm?.reserve(len) as Uint16Array | Uint32Array | null) ?? buf).slice(0, len);
       sa = new Int32Array(len);
       suffixArray(tokens, sa, len, vocabSize + 1);
     }
+    wasm = null;
+    buf = new Tokens(0);
     shards.push({
       tokenCount: len,
       firstDocument,
@@ -124,11 +124,19 @@ export async function buildSpanIndex(
     }
     if (len + need > maxShard) await finishShard();
     if (len + need > buf.length) {
-      let cap = buf.length * 2;
-      while (cap < len + need) cap *= 2;
-      const grown = new Tokens(Math.min(cap, maxShard));
-      grown.set(buf.subarray(0, len));
-      buf = grown;
+      // A shard's first document opens its WebAssembly buffer.
+      if (useWasm && len === 0) wasm = WasmTokenBuffer.create(Tokens, Math.max(need, 1 << 16));
+      const grownInPlace = wasm?.reserve(len + need) as Uint16Array | Uint32Array | null | undefined;
+      if (grownInPlace) buf = grownInPlace;
+      else {
+        // No WebAssembly, or past its memory: continue this shard in an array.
+        wasm = null;
+        let cap = Math.max(buf.length * 2, 1 << 16);
+        while (cap < len + need) cap *= 2;
+        const grown = new Tokens(Math.min(cap, maxShard));
+        grown.set(buf.subarray(0, len));
+        buf = grown;
+      }
     }
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i]!;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { type SaisText, type SuffixArrayTuning, suffixArray } from './sais.js';
-import { prepareSaisWasm, suffixArrayWasm } from './saisWasm.js';
+import { prepareSaisWasm, suffixArrayWasm, WasmTokenBuffer } from './saisWasm.js';
 
 const wasmReady = await prepareSaisWasm();
 
@@ -180,18 +180,35 @@ describe('suffixArray (SA-IS) and suffixArrayWasm', () => {
     for (const [, sorter] of SORTERS) expectOrdered(t, sorter(Uint16Array.from(t), n, 6));
   });
 
-  test('the WebAssembly sorter returns the input as the text when it sorted a byte copy', () => {
+  test('the WebAssembly sorter hands back the text and suffix array as views of one memory', () => {
+    // Bytes plus a separator (sorted through a byte copy), and more than 256 distinct symbols.
     const t = Uint16Array.from({ length: 5000 }, (_, i) => (i % 50 === 49 ? 256 : 97 + ((i * 7) % 26)));
-    const out = suffixArrayWasm(t, t.length, 257)!;
-    expect(out.text).toBe(t);
-    expectOrdered(t, out.sa);
-    // More than 256 distinct symbols: sorted in place in the sorter's 16-bit copy.
     const wide = Uint16Array.from(t, (c, i) => (c === 256 ? 999 : (i * 7919) % 900));
-    const kept = suffixArrayWasm(wide, wide.length, 1000)!;
-    expect(kept.text).not.toBe(wide);
-    expect(kept.text.buffer).toBe(kept.sa.buffer);
-    expect(Array.from(kept.text)).toEqual(Array.from(wide));
-    expectOrdered(wide, kept.sa);
+    for (const [text, k] of [
+      [t, 257],
+      [wide, 1000],
+    ] as const) {
+      const out = suffixArrayWasm(text, text.length, k)!;
+      expect(out.text).toBeInstanceOf(Uint16Array);
+      expect(out.text.buffer).toBe(out.sa.buffer);
+      expect(Array.from(out.text)).toEqual(Array.from(text));
+      expectOrdered(text, out.sa);
+    }
+  });
+
+  test('a WebAssembly token buffer grows in place and sorts its tokens where they are', () => {
+    const buffer = WasmTokenBuffer.create(Uint16Array, 4)!;
+    const n = 200_000;
+    let tokens = buffer.reserve(16)!;
+    let seed = 1;
+    for (let i = 0; i < n; i++) {
+      if (i >= tokens.length) tokens = buffer.reserve(i + 1)!;
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      tokens[i] = i % 1000 === 999 ? 300 : 97 + ((seed >>> 16) % 23);
+    }
+    const out = buffer.sort(n, 301)!;
+    expect(out.text.buffer).toBe(buffer.memory.buffer);
+    expectOrdered(out.text, out.sa);
   });
 
   test('sorts wide texts that use at most 256 symbols through a byte copy, order kept', () => {

@@ -609,11 +609,11 @@ class Run {
   budget: number;
   private chunk = 1 << 12;
   private view: Int32Array;
-  constructor(module: WebAssembly.Module, bytes: number, budget: number) {
-    this.mem = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
+  constructor(module: WebAssembly.Module, mem: WebAssembly.Memory, top: number, budget: number) {
+    this.mem = mem;
     this.ex = new WebAssembly.Instance(module, { s: { m: this.mem } }).exports as unknown as Exports;
     this.view = new Int32Array(this.mem.buffer);
-    this.top = 0;
+    this.top = top;
     this.budget = budget;
   }
   /** The memory as 32-bit entries (a fresh view after growth). */
@@ -834,90 +834,187 @@ function level(
   r.budget += allocated;
 }
 
-/** Result of {@link suffixArrayWasm}: views of one WebAssembly memory. */
+/** Result of sorting in WebAssembly: views of one WebAssembly memory. */
 export interface WasmSuffixArray {
   /** The suffix array, `n` entries. */
   sa: Int32Array;
-  /** The text's symbols in an array of the input's type: a view of the sorter's copy where it
-   * kept one of that type, else the input itself. */
+  /** The text's symbols, a view of the same memory in the text's array type. */
   text: Uint8Array | Uint16Array | Uint32Array | Int32Array;
 }
 
+/** Byte offset of the tokens in a {@link WasmTokenBuffer}'s memory (room for loop state). */
+const BASE = 64;
+/** Largest memory asked for (wasm32 addresses). */
+const MAX_BYTES = 0xffff0000;
+
 /**
- * The suffix array of `text[0..n)` (symbols in `[0, alphabetSize)`), sorted in WebAssembly.
- * Null where the module is unavailable, the memory cannot be had, or the input needs the
- * JavaScript sorter (fewer than 2 symbols, or 32-bit symbols at or above 2^31).
+ * Tokens accumulated directly in a WebAssembly memory, so that the sort needs no copy of them:
+ * the suffix array is laid out after them in the same memory, and both are handed back as
+ * views. Growth is in place where the engine reserved the address space (64-bit V8 does).
+ */
+export class WasmTokenBuffer {
+  readonly memory: WebAssembly.Memory;
+  private readonly module: WebAssembly.Module;
+  private capacity = 0;
+  private array: Uint8Array | Uint16Array | Int32Array | Uint32Array;
+
+  private constructor(
+    module: WebAssembly.Module,
+    readonly Type:
+      | Uint8ArrayConstructor
+      | Uint16ArrayConstructor
+      | Uint32ArrayConstructor
+      | Int32ArrayConstructor,
+    capacity: number,
+  ) {
+    this.module = module;
+    this.memory = new WebAssembly.Memory({
+      initial: Math.ceil((BASE + Type.BYTES_PER_ELEMENT * capacity) / PAGE),
+    });
+    this.array = this.fresh();
+  }
+
+  /** A buffer of at least `capacity` symbols, or null without WebAssembly or memory for it. */
+  static create(
+    Type: Uint8ArrayConstructor | Uint16ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor,
+    capacity: number,
+  ): WasmTokenBuffer | null {
+    const module = moduleNow();
+    if (!module || BASE + Type.BYTES_PER_ELEMENT * capacity > MAX_BYTES) return null;
+    try {
+      return new WasmTokenBuffer(module, Type, capacity);
+    } catch {
+      return null;
+    }
+  }
+
+  private fresh(): Uint8Array | Uint16Array | Int32Array | Uint32Array {
+    const bytes = this.memory.buffer.byteLength;
+    this.capacity = Math.floor((bytes - BASE) / this.Type.BYTES_PER_ELEMENT);
+    return new this.Type(this.memory.buffer, BASE, this.capacity);
+  }
+
+  /**
+   * The tokens as an array of at least `capacity` entries (earlier ones kept), growing the
+   * memory when needed (earlier arrays then detach); null when it cannot grow that far.
+   */
+  reserve(capacity: number): Uint8Array | Uint16Array | Int32Array | Uint32Array | null {
+    if (capacity > this.capacity) {
+      const need = BASE + this.Type.BYTES_PER_ELEMENT * capacity;
+      if (need > MAX_BYTES) return null;
+      try {
+        // Grow geometrically: appends stay amortised O(1) when the engine must copy.
+        const have = this.memory.buffer.byteLength;
+        const want = Math.min(MAX_BYTES, Math.max(need, have + (have >>> 1)));
+        this.memory.grow(Math.ceil((want - have) / PAGE));
+      } catch {
+        return null;
+      }
+    }
+    if (this.array.buffer !== this.memory.buffer) this.array = this.fresh();
+    return this.array;
+  }
+
+  /**
+   * Sort the suffixes of the first `n` tokens (symbols in `[0, alphabetSize)`), in this memory.
+   * The buffer must not be appended to afterwards. Null when memory for the suffix array cannot
+   * be had (the tokens stay readable through `reserve(n)`).
+   */
+  sort(n: number, alphabetSize: number, tuning?: SaisWasmTuning): WasmSuffixArray | null {
+    if (n < 2 || n > 0x7fffffff) return null;
+    // Symbols at or above 2^31 do not fit the signed arithmetic of the loops.
+    if (this.Type === Uint32Array && alphabetSize > 0x80000000) return null;
+    const width = this.Type.BYTES_PER_ELEMENT as 1 | 2 | 4;
+    const textAt = BASE;
+    const saAt = (BASE + width * n + 7) & ~7;
+    if (saAt + 4 * n + 16 * alphabetSize > MAX_BYTES) return null;
+    let r: Run;
+    try {
+      r = new Run(this.module, this.memory, saAt, tuning?.bucketBudget ?? Math.max(1 << 18, n >>> 2));
+      r.alloc(4 * n);
+    } catch {
+      return null;
+    }
+    let T = textAt;
+    let w: 1 | 2 | 4 = width;
+    let k = alphabetSize;
+    if (width === 2 && k > 256) {
+      // Byte-sized texts in 16-bit tokens (a byte vocabulary plus separators): sort a byte
+      // copy through an order-preserving rank table, halving what random accesses touch.
+      const narrowed = narrow(r, textAt, n, k);
+      if (narrowed >= 0) {
+        T = narrowed;
+        w = 1;
+        k = 256;
+      }
+    }
+    try {
+      level(r, T, w, saAt, n, k, -1, 0, tuning?.compareNames === true);
+    } catch (cause) {
+      if (cause instanceof RangeError) return null; // the memory could not grow for buckets
+      throw cause;
+    }
+    // The memory never grows after this (r.top only serves this sort), so views stay attached.
+    const buffer = this.memory.buffer;
+    return { sa: new Int32Array(buffer, saAt, n), text: new this.Type(buffer, textAt, n) };
+  }
+}
+
+/** Options for tests, as in `sais.ts`. */
+export interface SaisWasmTuning {
+  compareNames?: boolean;
+  bucketBudget?: number;
+}
+
+/**
+ * Count the symbols of a 16-bit text; when at most 256 distinct ones occur, write their
+ * order-preserving byte ranks to a copy after `r.top` and return its address, else -1.
+ */
+function narrow(r: Run, T: number, n: number, k: number): number {
+  const mark = r.top;
+  const C = r.alloc(4 * k);
+  const c4 = C >> 2;
+  r.i32.fill(0, c4, c4 + k);
+  r.up(0, n, (lo, hi) => r.ex.count2!(T, lo, hi, C));
+  const v = r.i32;
+  let distinct = 0;
+  for (let c = 0; c < k; c++) if (v[c4 + c] !== 0) distinct++;
+  if (distinct > 256) {
+    r.top = mark;
+    return -1;
+  }
+  const rank = r.alloc(k);
+  const ranks = new Uint8Array(r.mem.buffer, rank, k);
+  for (let c = 0, next = 0; c < k; c++) if (r.i32[c4 + c] !== 0) ranks[c] = next++;
+  const out = r.alloc(n);
+  r.up(0, n, (lo, hi) => r.ex.narrow2!(T, out, rank, lo, hi));
+  return out;
+}
+
+/**
+ * The suffix array of `text[0..n)` (symbols in `[0, alphabetSize)`), sorted in WebAssembly on a
+ * copy of the text. Null where the module is unavailable, the memory cannot be had, or the
+ * input needs the JavaScript sorter (fewer than 2 symbols, or 32-bit symbols at or above 2^31).
  */
 export function suffixArrayWasm(
   text: SaisText,
   n: number,
   alphabetSize: number,
-  tuning?: { compareNames?: boolean; bucketBudget?: number },
+  tuning?: SaisWasmTuning,
 ): WasmSuffixArray | null {
   if (n < 2 || n > 0x7fffffff) return null;
   if (text instanceof Uint32Array && alphabetSize > 0x80000000) return null;
-  const module = moduleNow();
-  if (!module) return null;
-  let k = alphabetSize;
-  let w: 1 | 2 | 4 = text instanceof Uint8Array ? 1 : text instanceof Uint16Array ? 2 : 4;
-  let ranks: Uint8Array | null = null;
-  if (w !== 1 && k > 256 && k <= 1 << 24) {
-    ranks = byteRanks(text as Uint16Array | Uint32Array | Int32Array, n, k);
-    if (ranks) {
-      w = 1;
-      k = 256;
-    }
-  }
-  const saAt = 32;
-  const tAt = saAt + 4 * n;
-  const textBytes = (w * n + 7) & ~7;
-  const topBuckets = 16 * k + 64;
-  const total = tAt + textBytes + topBuckets;
-  if (total > 0xffff0000) return null;
-  let r: Run;
-  try {
-    r = new Run(module, total, tuning?.bucketBudget ?? Math.max(1 << 18, n >>> 2));
-  } catch {
-    return null;
-  }
-  r.top = tAt + textBytes;
-  const buf = r.mem.buffer;
-  let kept: WasmSuffixArray['text'];
-  if (ranks) {
-    const out = new Uint8Array(buf, tAt, n);
-    const src = text as Uint16Array | Uint32Array | Int32Array;
-    for (let i = 0; i < n; i++) out[i] = ranks[src[i]!]!;
-    kept = text;
-  } else if (w === 1) {
-    kept = new Uint8Array(buf, tAt, n);
-    kept.set(text.subarray(0, n));
-  } else if (w === 2) {
-    kept = new Uint16Array(buf, tAt, n);
-    kept.set(text.subarray(0, n));
-  } else {
-    kept = text instanceof Uint32Array ? new Uint32Array(buf, tAt, n) : new Int32Array(buf, tAt, n);
-    kept.set(text.subarray(0, n));
-  }
-  level(r, tAt, w, saAt, n, k, -1, 0, tuning?.compareNames === true);
-  // The memory never grows after this, so these views stay attached.
-  const mem = r.mem.buffer;
-  return {
-    sa: new Int32Array(mem, saAt, n),
-    text: ranks ? kept : new (kept.constructor as Uint8ArrayConstructor)(mem, tAt, n),
-  };
-}
-
-/** Order-preserving byte ranks of the symbols when at most 256 distinct ones occur, else null. */
-function byteRanks(T: Uint16Array | Uint32Array | Int32Array, n: number, k: number): Uint8Array | null {
-  const seen = new Uint8Array(k);
-  let distinct = 0;
-  for (let i = 0; i < n; i++) {
-    const c = T[i]!;
-    if (seen[c] === 0) {
-      seen[c] = 1;
-      if (++distinct > 256) return null;
-    }
-  }
-  for (let c = 0, r = 0; c < k; c++) if (seen[c] === 1) seen[c] = r++;
-  return seen;
+  const Type =
+    text instanceof Uint8Array
+      ? Uint8Array
+      : text instanceof Uint16Array
+        ? Uint16Array
+        : text instanceof Uint32Array
+          ? Uint32Array
+          : Int32Array;
+  const buffer = WasmTokenBuffer.create(Type, n);
+  const tokens = buffer?.reserve(n);
+  if (!buffer || !tokens) return null;
+  tokens.set(text.subarray(0, n));
+  return buffer.sort(n, alphabetSize, tuning);
 }
