@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -71,6 +72,19 @@ describe('span attribution in Chromium', () => {
     // Pages are fetched on demand, so the page never downloads the whole file (BM25 does read
     // the cited documents whole; the suffix array is read only where the searches go).
     expect(inPage.io.bytes).toBeLessThan(bytes.length);
+    await page.close();
+  });
+
+  test('builds the same index in the page as in Node, sorting in WebAssembly', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => typeof window.buildIndexDigest === 'function');
+    const inPage = await page.evaluate(
+      ([docs, max]) => window.buildIndexDigest(docs as typeof chapters, max as number),
+      [chapters, 200_000] as const,
+    );
+    expect(inPage.inWasm).toBe(true);
+    expect(inPage.digest).toBe(createHash('sha256').update(bytes).digest('hex'));
     await page.close();
   });
 });
