@@ -49,6 +49,8 @@ describe('buildSpanIndex', () => {
       [{ id: 1, contributor: 'x', text: 'a' }],
       [{ id: 'a', contributor: 'x' }],
       [{ id: 'a', contributor: 'x', tokens: [1, 256] }],
+      [{ id: 'a', contributor: 'x', tokens: Uint16Array.of(1, 256) }],
+      [{ id: 'a', contributor: 'x', tokens: Uint32Array.of(0xffffffff) }],
       [{ id: 'a', contributor: 'x', tokens: [1.5] }],
       [{ id: 'a', contributor: 'x', tokens: [Number.NaN] }],
       [{ id: 'a', contributor: 'x', text: 'x'.repeat(200) }],

@@ -138,16 +138,22 @@ export async function buildSpanIndex(
         buf = grown;
       }
     }
-    for (let i = 0; i < toks.length; i++) {
-      const t = toks[i]!;
-      // Also rejects NaN and fractions: the index stores exact integer ids.
-      if (!(t >= 0 && t < vocabSize) || t !== Math.floor(t)) {
-        throw new SpanIndexUsageError(
-          `Document "${doc.id}" has token ${t} at ${i}, outside [0, ${vocabSize}).`,
-        );
+    if (toks instanceof Uint8Array || toks instanceof Uint16Array || toks instanceof Uint32Array) {
+      // Unsigned integer arrays (what tokenizers return): only the upper bound needs checking.
+      for (let i = 0; i < toks.length; i++) {
+        const t = toks[i]!;
+        if (t >= vocabSize) throw outOfVocabulary(doc.id, t, i, vocabSize);
+        unigramCounts[t]!++;
       }
-      buf[len + i] = t;
-      unigramCounts[t]!++;
+      buf.set(toks, len);
+    } else {
+      for (let i = 0; i < toks.length; i++) {
+        const t = toks[i]!;
+        // Also rejects NaN and fractions: the index stores exact integer ids.
+        if (!(t >= 0 && t < vocabSize) || t !== Math.floor(t)) throw outOfVocabulary(doc.id, t, i, vocabSize);
+        buf[len + i] = t;
+        unigramCounts[t]!++;
+      }
     }
     if (docsInShard === starts.length) {
       const grown = new Int32Array(starts.length * 2);
@@ -181,6 +187,10 @@ export async function buildSpanIndex(
     shards,
     io: { requests: 0, bytes: 0 },
   };
+}
+
+function outOfVocabulary(id: string, t: number, i: number, vocabSize: number): SpanIndexUsageError {
+  return new SpanIndexUsageError(`Document "${id}" has token ${t} at ${i}, outside [0, ${vocabSize}).`);
 }
 
 function yieldToEventLoop(): Promise<void> {
