@@ -65,6 +65,19 @@ describe('buildSpanIndex', () => {
     });
   });
 
+  test('sorts one-symbol shards (the JavaScript sorter takes those) next to larger ones', async () => {
+    const docs = [
+      { id: 'e', contributor: 'x', text: '' },
+      { id: 'f', contributor: 'x', text: 'ab ab ab' },
+    ];
+    const index = await buildSpanIndex(docs, { tokenizer, maxShardTokens: 9 });
+    expect(index.shards.map((s) => s.tokenCount)).toEqual([1, 9]);
+    expect(await count(index, 'ab')).toBe(3);
+    const whole = await buildSpanIndex(docs, { tokenizer });
+    expect(await count(whole, 'ab')).toBe(3);
+    expect(await count(whole, 'b a')).toBe(2);
+  });
+
   test('an empty corpus gives an index that matches nothing', async () => {
     const index = await buildSpanIndex([], { tokenizer });
     expect(index.shards).toHaveLength(0);

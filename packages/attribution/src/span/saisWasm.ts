@@ -935,23 +935,24 @@ export class WasmTokenBuffer {
     } catch {
       return null;
     }
-    let T = textAt;
-    let w: 1 | 2 | 4 = width;
-    let k = alphabetSize;
-    if (width === 2 && k > 256) {
-      // Byte-sized texts in 16-bit tokens (a byte vocabulary plus separators): sort a byte
-      // copy through an order-preserving rank table, halving what random accesses touch.
-      const narrowed = narrow(r, textAt, n, k);
-      if (narrowed >= 0) {
-        T = narrowed;
-        w = 1;
-        k = 256;
-      }
-    }
     try {
+      let T = textAt;
+      let w: 1 | 2 | 4 = width;
+      let k = alphabetSize;
+      if (width === 2 && k > 256) {
+        // Byte-sized texts in 16-bit tokens (a byte vocabulary plus separators): sort a byte
+        // copy through an order-preserving rank table, halving what random accesses touch.
+        const narrowed = narrow(r, textAt, n, k);
+        if (narrowed >= 0) {
+          T = narrowed;
+          w = 1;
+          k = 256;
+        }
+      }
       level(r, T, w, saAt, n, k, -1, 0, tuning?.compareNames === true);
     } catch (cause) {
-      if (cause instanceof RangeError) return null; // the memory could not grow for buckets
+      // The memory could not grow (for the byte copy or buckets); the tokens are intact.
+      if (cause instanceof RangeError) return null;
       throw cause;
     }
     // The memory never grows after this (r.top only serves this sort), so views stay attached.
