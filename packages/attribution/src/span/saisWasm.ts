@@ -8,9 +8,11 @@
  * to C. Each loop runs over a range, so JavaScript calls it in chunks: engines compile a
  * module quickly first and switch to optimised code between calls, never inside a long one.
  *
- * Memory layout (bytes): [0, 32) loop state · SA (4n) · text copy (1, 2 or 4 bytes per
- * symbol) · bucket arrays, bump-allocated per level and released on return. The suffix array
- * is handed back as a view of the memory, so the sort needs no second copy of it.
+ * Memory layout (bytes): [0, 32) loop state · the text from byte 64 (1, 2 or 4 bytes per
+ * symbol; {@link WasmTokenBuffer} accumulates tokens there) · SA (4n) · a byte copy of the text
+ * when a 16-bit text uses at most 256 symbols · bucket arrays, bump-allocated per level and
+ * released on return. Text and suffix array are handed back as views of the memory, so the
+ * sort copies neither.
  */
 import type { SaisText } from './sais.js';
 
