@@ -1,7 +1,8 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { createByteTokenizer } from '../tokenizers/byte.js';
 import { buildSpanIndex } from './buildSpanIndex.js';
 import { count } from './count.js';
+import { serializeSpanIndex } from './serializeSpanIndex.js';
 import type { BuildProgress, SpanDocument } from './types.js';
 
 const tokenizer = createByteTokenizer();
@@ -76,6 +77,33 @@ describe('buildSpanIndex', () => {
     const whole = await buildSpanIndex(docs, { tokenizer });
     expect(await count(whole, 'ab')).toBe(3);
     expect(await count(whole, 'b a')).toBe(2);
+  });
+
+  test('builds the same index bytes without WebAssembly (the JavaScript sorter)', async () => {
+    const docs = Array.from({ length: 40 }, (_, i) => ({
+      id: `d${i}`,
+      contributor: `c${i % 3}`,
+      text: `${'the whale and the sea '.repeat(i % 7)}document ${i} ${'x'.repeat(i)}`,
+    }));
+    const wasmIndex = await buildSpanIndex(docs, { tokenizer, maxShardTokens: 2000 });
+    const shared = wasmIndex.shards[0]!.columns as unknown as { tokens: Uint16Array; suffixes: Int32Array };
+    expect(shared.tokens.buffer).toBe(shared.suffixes.buffer);
+    const withWasm = serializeSpanIndex(wasmIndex);
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', undefined);
+    try {
+      // A fresh module graph, so that the WebAssembly module is looked for again (and missed).
+      const fresh = await import('./buildSpanIndex.js');
+      const freshSerialize = (await import('./serializeSpanIndex.js')).serializeSpanIndex;
+      const index = await fresh.buildSpanIndex(docs, { tokenizer, maxShardTokens: 2000 });
+      // Without WebAssembly the shard arrays are separate JavaScript arrays.
+      const cols = index.shards[0]!.columns as unknown as { tokens: Uint16Array; suffixes: Int32Array };
+      expect(cols.tokens.buffer).not.toBe(cols.suffixes.buffer);
+      expect(freshSerialize(index)).toEqual(withWasm);
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 
   test('an empty corpus gives an index that matches nothing', async () => {
