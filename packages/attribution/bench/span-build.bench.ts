@@ -10,7 +10,7 @@ import { buildSpanIndex, createByteTokenizer, fromTiktokenRanks } from '@openled
 import gpt2 from 'js-tiktoken/ranks/gpt2';
 import { CORPUS_SOURCE, cacheDir, loadCorpus, root } from './corpus.js';
 
-const RUNS = 2;
+const RUNS = 3;
 
 interface ChildResult {
   n: number;
