@@ -114,25 +114,37 @@ export function createAttributionRecord(params: CreateAttributionRecordParameter
 
   const share = new Map<string, number>();
   const positive = rows.filter((r) => r.score > 0);
+  // Weights and scores are scaled by their largest value before summing, so that neither tiny
+  // (subnormal) nor huge ones underflow to 0 or overflow to Infinity and turn shares into NaN.
+  const maxScore = positive.reduce((m, r) => Math.max(m, r.score), 0);
   if (adapters.length === 0) {
-    const total = positive.reduce((a, r) => a + r.score, 0);
-    for (const r of positive) share.set(r.contributionId, r.score / total);
+    const total = positive.reduce((a, r) => a + r.score / maxScore, 0);
+    for (const r of positive) share.set(r.contributionId, r.score / maxScore / total);
   } else {
     const byDatanet = new Map<string, typeof rows>();
     for (const r of positive) byDatanet.set(r.datanetId, [...(byDatanet.get(r.datanetId) ?? []), r]);
     const datanetWeight = new Map<string, number>();
+    const liveOf = (a: (typeof adapters)[number]) =>
+      a.lineage.filter((l) => byDatanet.has(l.datanetId) && l.weight > 0);
+    const maxAdapter = adapters.reduce(
+      (m, a) => (a.weight > 0 && liveOf(a).length > 0 ? Math.max(m, a.weight) : m),
+      0,
+    );
     for (const a of adapters) {
-      const live = a.lineage.filter((l) => byDatanet.has(l.datanetId) && l.weight > 0);
-      const lw = live.reduce((s, l) => s + l.weight, 0);
-      if (!(lw > 0) || !(a.weight > 0)) continue;
+      const live = liveOf(a);
+      if (!(a.weight > 0) || live.length === 0) continue;
+      const maxL = live.reduce((m, l) => Math.max(m, l.weight), 0);
+      const lw = live.reduce((s, l) => s + l.weight / maxL, 0);
+      const aw = a.weight / maxAdapter;
       for (const l of live)
-        datanetWeight.set(l.datanetId, (datanetWeight.get(l.datanetId) ?? 0) + (a.weight * l.weight) / lw);
+        datanetWeight.set(l.datanetId, (datanetWeight.get(l.datanetId) ?? 0) + (aw * (l.weight / maxL)) / lw);
     }
     const totalW = [...datanetWeight.values()].reduce((s, w) => s + w, 0);
     for (const [d, w] of datanetWeight) {
       const members = byDatanet.get(d)!;
-      const ms = members.reduce((s, r) => s + r.score, 0);
-      for (const r of members) share.set(r.contributionId, (w / totalW) * (r.score / ms));
+      const top = members.reduce((m, r) => Math.max(m, r.score), 0);
+      const ms = members.reduce((s, r) => s + r.score / top, 0);
+      for (const r of members) share.set(r.contributionId, (w / totalW) * (r.score / top / ms));
     }
   }
 

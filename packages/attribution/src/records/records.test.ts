@@ -117,7 +117,41 @@ describe('createAttributionRecord', () => {
           if (ads.length === 0 && cs.some((c) => c.score > 0)) expect(anyCredit).toBe(true);
         },
       ),
-      { numRuns: 150 },
+      {
+        numRuns: 150,
+        // Found by longer runs: subnormal scores and adapter weights used to underflow to 0/0.
+        examples: [
+          [
+            [
+              { d: 1, score: 5e-324 },
+              { d: 0, score: 5e-324 },
+            ],
+            [[5e-324, [0, 1]]],
+          ],
+          [
+            [
+              { d: 0, score: 2 },
+              { d: 1, score: 5e-324 },
+              { d: 0, score: 0 },
+            ],
+            [[5e-324, [1]]],
+          ],
+          [
+            [
+              { d: 0, score: 5e-324 },
+              { d: 1, score: 2 },
+            ],
+            [[5e-324, [0]]],
+          ],
+          [
+            [
+              { d: 0, score: 1.7e308 },
+              { d: 0, score: 1.7e308 },
+            ],
+            [],
+          ],
+        ],
+      },
     );
   });
 
