@@ -180,3 +180,34 @@ describe('createOnnxMatmul (onnxruntime-node)', () => {
     await e.release();
   });
 });
+
+describe('createOnnxMatmul with onnxruntime-web (the browser build, on its WebAssembly backend)', () => {
+  test('A·Bᵀ and A·B equal the float64 product', async () => {
+    const web = await import('onnxruntime-web');
+    web.env.wasm.numThreads = 1;
+    const webEngine = createOnnxMatmul(web);
+    try {
+      for (const [m, n, k, seed] of [
+        [3, 5, 7, 1],
+        [17, 33, 129, 2],
+        [1, 64, 1000, 3],
+      ] as const) {
+        const r = rand(seed);
+        const A = Float32Array.from({ length: m * k }, r);
+        const B = Float32Array.from({ length: n * k }, r);
+        const C0 = Float64Array.from({ length: m * n }, r);
+        const tol = 1e-4 * Math.sqrt(k) + 1e-9;
+        const nt = Float64Array.from(C0);
+        await webEngine.matmulNT(m, n, k, A, B, nt, 0.5, 2);
+        const wantNT = reference(m, n, k, A, B, C0, 0.5, 2, true);
+        for (let i = 0; i < m * n; i++) expect(Math.abs(nt[i]! - wantNT[i]!)).toBeLessThan(tol);
+        const nn = new Float32Array(m * n);
+        await webEngine.matmulNN!(m, n, k, A, B, nn);
+        const wantNN = reference(m, n, k, A, B, new Float64Array(m * n), 1, 0, false);
+        for (let i = 0; i < m * n; i++) expect(Math.abs(nn[i]! - wantNN[i]!)).toBeLessThan(tol);
+      }
+    } finally {
+      await webEngine.release();
+    }
+  });
+});
