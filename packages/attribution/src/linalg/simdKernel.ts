@@ -21,37 +21,12 @@
  * multiple of 4·NR.
  */
 
+import { section, sleb, str, uleb, wasmModule } from '../internal/wasmEncoding.js';
+
 /** Rows of A per micro-tile. */
 export const MR = 4;
 /** Rows of B per micro-tile. */
 export const NR = 2;
-
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-};
-const str = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const wasmModule = (sections: number[][]) =>
-  Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...sections.flat()]);
 
 // Opcodes used below.
 const I32 = 0x7f;

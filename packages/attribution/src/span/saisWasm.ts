@@ -14,32 +14,11 @@
  * released on return. Text and suffix array are handed back as views of the memory, so the
  * sort copies neither.
  */
+import { section, sleb, str, uleb, wasmModule } from '../internal/wasmEncoding.js';
 import type { SaisText } from './sais.js';
 
 type Code = (number | Code)[];
 
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-};
 const flat = (c: Code): number[] => (c as number[]).flat(Number.POSITIVE_INFINITY as 1) as number[];
 
 // Expressions: each helper returns code that leaves one i32 on the stack (statements leave none).
@@ -539,8 +518,6 @@ function functions(): Fn[] {
 /** The module's bytes (deterministic: built from the definitions above). */
 export function saisWasmBytes(): Uint8Array {
   const fns = functions() as (Fn & { body: Code })[];
-  const str = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-  const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
   const types = fns.map((f) => [
     0x60,
     ...uleb(f.params.length),
@@ -551,13 +528,12 @@ export function saisWasmBytes(): Uint8Array {
     const b = [...(f.locals.length ? [1, ...uleb(f.locals.length), I32] : [0]), ...flat(f.body), 0x0b];
     return [...uleb(b.length), ...b];
   });
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // magic "\0asm", version 1
-    ...section(1, [...uleb(types.length), ...types.flat()]),
-    ...section(2, [1, ...str('s'), ...str('m'), 0x02, 0x00, 0x00]),
-    ...section(3, [...uleb(fns.length), ...fns.flatMap((_, i) => uleb(i))]),
-    ...section(7, [...uleb(fns.length), ...fns.flatMap((f, i) => [...str(f.name), 0x00, ...uleb(i)])]),
-    ...section(10, [...uleb(bodies.length), ...bodies.flat()]),
+  return wasmModule([
+    section(1, [...uleb(types.length), ...types.flat()]),
+    section(2, [1, ...str('s'), ...str('m'), 0x02, 0x00, 0x00]),
+    section(3, [...uleb(fns.length), ...fns.flatMap((_, i) => uleb(i))]),
+    section(7, [...uleb(fns.length), ...fns.flatMap((f, i) => [...str(f.name), 0x00, ...uleb(i)])]),
+    section(10, [...uleb(bodies.length), ...bodies.flat()]),
   ]);
 }
 
