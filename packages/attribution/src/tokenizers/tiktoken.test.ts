@@ -123,4 +123,44 @@ describe('fromTiktokenRanks', () => {
     expect(ids).not.toContain(50256);
     expect(ours.gpt2.decode([50256])).toBe('<|endoftext|>');
   });
+
+  test('long pieces (merged through the heap) encode exactly like js-tiktoken, ties included', () => {
+    // One piece each: runs of letters, digits, punctuation and spaces from small alphabets, so
+    // merges are many and equal-rank pairs compete.
+    const run = fc
+      .tuple(
+        fc.constantFrom('ab', 'aab', 'the', 'xyz q', '0123456789', '!?.', 'é漢', ' \t'),
+        fc.integer({ min: 129, max: 700 }),
+        fc.integer(),
+      )
+      .map(([alphabet, length, seed]) => {
+        const chars = Array.from(alphabet);
+        let x = seed | 1;
+        let out = '';
+        for (let i = 0; i < length; i++) {
+          x ^= x << 13;
+          x ^= x >>> 17;
+          x ^= x << 5;
+          out += chars[(x >>> 0) % chars.length];
+        }
+        return out;
+      });
+    fc.assert(
+      fc.property(run, fc.boolean(), (text, periodic) => {
+        const t = periodic ? text.slice(0, 7).repeat(Math.ceil(text.length / 7)) : text;
+        expectSameIds('gpt2', t);
+        expectSameIds('cl100k', t);
+      }),
+      { numRuns: 60 },
+    );
+    for (const t of ['a'.repeat(1500), 'ab'.repeat(700), ` ${'x'.repeat(1200)}`, '1'.repeat(1000)])
+      expectSameIds('gpt2', t);
+  });
+
+  test('a hostile one-piece input of a million letters is encoded (quadratic merging would stall)', () => {
+    const word = 'abcdefghij'.repeat(100_000);
+    const ids = ours.gpt2.encode(word);
+    expect(ours.gpt2.decode(ids)).toBe(word);
+    expect(ids.length).toBeLessThan(word.length / 2);
+  });
 });

@@ -38,6 +38,8 @@ export type FromTiktokenRanksReturnType = Tokenizer;
 /** GPT-2's pattern (also r50k and p50k): pre-tokenised by a hand-written scanner. */
 const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
+/** Pieces longer than this (in UTF-8 bytes) merge through a heap instead of a quadratic scan. */
+const LONG_PIECE = 128;
 /** Pieces longer than this are encoded without caching (long runs rarely repeat). */
 const MAX_CACHED_PIECE = 64;
 /** The piece cache starts over when it holds this many pieces. */
@@ -270,6 +272,7 @@ class BytePairEncoder {
       this.parts = new Int32Array(n);
       this.pairRanks = new Int32Array(n);
     }
+    if (n > LONG_PIECE) return this.encodeLong(n, out, at);
     const parts = this.parts;
     const pr = this.pairRanks;
     for (let i = 0; i < n; i++) parts[i] = this.byteToken[bytes[i]!]!;
@@ -306,6 +309,85 @@ class BytePairEncoder {
       }
     }
     for (let i = 0; i < len; i++) out[at + i] = parts[i]!;
+    return at + len;
+  }
+
+  /**
+   * The same merges for a long piece in O(n log n): the scan above is quadratic, and one hostile
+   * 'word' of a million letters would stall it for hours. Parts form a linked list; candidate
+   * pairs wait in a binary heap ordered by (rank, position), so the lowest rank merges first and
+   * ties go to the leftmost pair, exactly as in the scan. A popped pair that no longer holds (a
+   * neighbour merged since) is skipped.
+   */
+  private encodeLong(n: number, out: Uint16Array | Uint32Array, at: number): number {
+    const bytes = this.bytes;
+    const tok = new Int32Array(n);
+    const next = new Int32Array(n);
+    const prev = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      tok[i] = this.byteToken[bytes[i]!]!;
+      next[i] = i + 1 < n ? i + 1 : -1;
+      prev[i] = i - 1;
+    }
+    // Each merge pushes at most two pairs: n - 1 + 2(n - 1) entries at most.
+    const hr = new Int32Array(3 * n);
+    const hp = new Int32Array(3 * n);
+    let size = 0;
+    const less = (a: number, b: number) => hr[a]! < hr[b]! || (hr[a] === hr[b] && hp[a]! < hp[b]!);
+    const swap = (a: number, b: number) => {
+      const r = hr[a]!;
+      const q = hp[a]!;
+      hr[a] = hr[b]!;
+      hp[a] = hp[b]!;
+      hr[b] = r;
+      hp[b] = q;
+    };
+    const push = (left: number) => {
+      const right = next[left]!;
+      if (right < 0) return;
+      const r = this.pair(tok[left]!, tok[right]!);
+      if (r < 0) return;
+      let c = size++;
+      hr[c] = r;
+      hp[c] = left;
+      while (c > 0) {
+        const parent = (c - 1) >> 1;
+        if (!less(c, parent)) break;
+        swap(c, parent);
+        c = parent;
+      }
+    };
+    const pop = () => {
+      size--;
+      swap(0, size);
+      let c = 0;
+      for (;;) {
+        const l = 2 * c + 1;
+        if (l >= size) break;
+        const m = l + 1 < size && less(l + 1, l) ? l + 1 : l;
+        if (!less(m, c)) break;
+        swap(c, m);
+        c = m;
+      }
+    };
+    for (let i = 0; i + 1 < n; i++) push(i);
+    while (size > 0) {
+      const r = hr[0]!;
+      const left = hp[0]!;
+      pop();
+      const right = next[left]!;
+      // Stale: the left part was merged away (tok -1) or either side changed since the push.
+      if (tok[left]! < 0 || right < 0 || this.pair(tok[left]!, tok[right]!) !== r) continue;
+      tok[left] = r;
+      tok[right] = -1;
+      const after = next[right]!;
+      next[left] = after;
+      if (after >= 0) prev[after] = left;
+      if (prev[left]! >= 0) push(prev[left]!);
+      push(left);
+    }
+    let len = 0;
+    for (let i = 0; i >= 0; i = next[i]!) out[at + len++] = tok[i]!;
     return at + len;
   }
 }
