@@ -1,4 +1,5 @@
 import { matmulNNSimd, matmulNTSimd } from './matmulSimd.js';
+import { scaleOutput } from './scale.js';
 
 /** A dense row-major typed-array matrix. */
 export type FloatArray = Float32Array | Float64Array;
@@ -29,8 +30,7 @@ export function matmulNT(
   if (A instanceof Float32Array && B instanceof Float32Array && m * n * k >= 1 << 18 && m >= 4 && n >= 2) {
     if (matmulNTSimd(m, n, k, A, B, C, alpha, beta)) return;
   }
-  if (beta === 0) C.fill(0, 0, m * n);
-  else if (beta !== 1) for (let i = 0; i < m * n; i++) C[i]! *= beta;
+  scaleOutput(C, m * n, beta);
   for (let k0 = 0; k0 < k; k0 += KC) {
     const k1 = Math.min(k, k0 + KC);
     for (let j0 = 0; j0 < n; j0 += NB) {
@@ -160,8 +160,7 @@ export function matmulNN(
   if (A instanceof Float32Array && B instanceof Float32Array && m * n * k >= 1 << 18 && m >= 4 && n >= 8) {
     if (matmulNNSimd(m, n, k, A, B, C, alpha, beta)) return;
   }
-  if (beta === 0) C.fill(0, 0, m * n);
-  else if (beta !== 1) for (let i = 0; i < m * n; i++) C[i]! *= beta;
+  scaleOutput(C, m * n, beta);
   const NC = 2048;
   for (let j0 = 0; j0 < n; j0 += NC) {
     const j1 = Math.min(n, j0 + NC);
@@ -210,8 +209,7 @@ export function matmulTN(
   alpha = 1,
   beta = 0,
 ): void {
-  if (beta === 0) C.fill(0, 0, m * n);
-  else if (beta !== 1) for (let i = 0; i < m * n; i++) C[i]! *= beta;
+  scaleOutput(C, m * n, beta);
   for (let p = 0; p < k; p++) {
     const a = p * m;
     const b = p * n;

@@ -1,3 +1,4 @@
+import { scaleOutput } from './scale.js';
 import { MR, NR, relaxedProbeModule, simdKernelModule } from './simdKernel.js';
 
 /** Which multiply-add the kernel uses: fused `f32x4.relaxed_madd`, or `f32x4.mul` + `f32x4.add`. */
@@ -87,8 +88,7 @@ export function matmulNTSimd(
 ): boolean {
   const kern = kernel(variant);
   if (!kern) return false;
-  if (beta === 0) C.fill(0, 0, m * n);
-  else if (beta !== 1) for (let i = 0; i < m * n; i++) C[i]! *= beta;
+  scaleOutput(C, m * n, beta);
   if (m === 0 || n === 0 || k === 0) return true;
   // Equal k-tiles (a multiple of 4 floats each), so no tile is a short remainder.
   const tile = Math.ceil(Math.ceil(k / Math.ceil(k / KC)) / 4) * 4;
@@ -169,8 +169,7 @@ export function matmulNNSimd(
 ): boolean {
   const kern = kernel(variant);
   if (!kern) return false;
-  if (beta === 0) C.fill(0, 0, m * n);
-  else if (beta !== 1) for (let i = 0; i < m * n; i++) C[i]! *= beta;
+  scaleOutput(C, m * n, beta);
   if (m === 0 || n === 0 || k === 0) return true;
   const tile = Math.ceil(k / Math.ceil(k / KN));
   const aRows = Math.min(A_ROWS, Math.ceil(m / MR) * MR);
