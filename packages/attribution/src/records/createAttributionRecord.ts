@@ -116,26 +116,26 @@ export function createAttributionRecord(params: CreateAttributionRecordParameter
   const positive = rows.filter((r) => r.score > 0);
   // Weights and scores are scaled by their largest value before summing, so that neither tiny
   // (subnormal) nor huge ones underflow to 0 or overflow to Infinity and turn shares into NaN.
-  const maxScore = positive.reduce((m, r) => Math.max(m, r.score), 0);
   if (adapters.length === 0) {
+    const maxScore = positive.reduce((m, r) => Math.max(m, r.score), 0);
     const total = positive.reduce((a, r) => a + r.score / maxScore, 0);
     for (const r of positive) share.set(r.contributionId, r.score / maxScore / total);
   } else {
     const byDatanet = new Map<string, typeof rows>();
     for (const r of positive) byDatanet.set(r.datanetId, [...(byDatanet.get(r.datanetId) ?? []), r]);
+    // Adapters that credit anything: positive weight and a lineage datanet with positive scores.
+    const credited = adapters
+      .map((a) => ({
+        weight: a.weight,
+        live: a.lineage.filter((l) => byDatanet.has(l.datanetId) && l.weight > 0),
+      }))
+      .filter((a) => a.weight > 0 && a.live.length > 0);
+    const maxAdapter = credited.reduce((m, a) => Math.max(m, a.weight), 0);
     const datanetWeight = new Map<string, number>();
-    const liveOf = (a: (typeof adapters)[number]) =>
-      a.lineage.filter((l) => byDatanet.has(l.datanetId) && l.weight > 0);
-    const maxAdapter = adapters.reduce(
-      (m, a) => (a.weight > 0 && liveOf(a).length > 0 ? Math.max(m, a.weight) : m),
-      0,
-    );
-    for (const a of adapters) {
-      const live = liveOf(a);
-      if (!(a.weight > 0) || live.length === 0) continue;
+    for (const { weight, live } of credited) {
       const maxL = live.reduce((m, l) => Math.max(m, l.weight), 0);
       const lw = live.reduce((s, l) => s + l.weight / maxL, 0);
-      const aw = a.weight / maxAdapter;
+      const aw = weight / maxAdapter;
       for (const l of live)
         datanetWeight.set(l.datanetId, (datanetWeight.get(l.datanetId) ?? 0) + (aw * (l.weight / maxL)) / lw);
     }
