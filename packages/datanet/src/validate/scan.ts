@@ -1,7 +1,7 @@
 import type { DatanetSpec } from '../spec/defineDatanet.js';
 import { FingerprintSet, fingerprintBytes, fingerprintString, RowChecker } from './rows.js';
 import type { ContributionIssue } from './types.js';
-import { findInvalidUtf8 } from './utf8.js';
+import { findInvalidUtf8, locateInvalidUtf8, openCharStart, rollUtf8Tail } from './utf8.js';
 
 /** State shared by the scanners and the orchestrator. */
 export interface ScanContext {
@@ -250,7 +250,7 @@ export class CsvScanner implements Scanner {
       this.badUtf8(chunk);
       return;
     }
-    this.tail = chunk.length >= 3 ? chunk.slice(chunk.length - 3) : chunk.slice();
+    this.tail = rollUtf8Tail(this.tail, chunk);
     if (this.first) {
       this.first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -260,21 +260,7 @@ export class CsvScanner implements Scanner {
   }
 
   private badUtf8(chunk: Uint8Array): void {
-    // Re-validate from the last character boundary before this chunk to find the exact offset.
-    const joined = new Uint8Array(this.tail.length + chunk.length);
-    joined.set(this.tail);
-    joined.set(chunk, this.tail.length);
-    let start = 0;
-    for (let k = this.tail.length - 1; k >= 0; k--) {
-      const c = this.tail[k]!;
-      if ((c & 0xc0) !== 0x80) {
-        const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-        start = k + need > this.tail.length ? k : this.tail.length;
-        break;
-      }
-    }
-    const at = findInvalidUtf8(joined, start, joined.length, false);
-    const offset = this.bytes - this.tail.length + Math.max(at < -1 ? -at - 2 : at, start);
+    const offset = this.bytes - this.tail.length + locateInvalidUtf8(this.tail, chunk);
     this.ctx.stopped = true;
     this.ctx.emit({
       code: 'INVALID_UTF8',
@@ -291,11 +277,12 @@ export class CsvScanner implements Scanner {
       if (rest) this.chars(rest);
     } catch {
       this.ctx.stopped = true;
+      const offset = this.bytes - this.tail.length + openCharStart(this.tail);
       this.ctx.emit({
         code: 'INVALID_UTF8',
         severity: 'error',
-        offset: this.bytes,
-        message: 'The file ends in the middle of a UTF-8 character.',
+        offset,
+        message: `The file ends in the middle of a UTF-8 character (it starts at byte offset ${offset}).`,
       });
       return;
     }
@@ -506,20 +493,7 @@ export class TextScanner implements Scanner {
     try {
       text = this.decoder.decode(chunk, { stream: true });
     } catch {
-      const joined = new Uint8Array(this.tail.length + chunk.length);
-      joined.set(this.tail);
-      joined.set(chunk, this.tail.length);
-      let start = this.tail.length;
-      for (let k = this.tail.length - 1; k >= 0; k--) {
-        const c = this.tail[k]!;
-        if ((c & 0xc0) !== 0x80) {
-          const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-          start = k + need > this.tail.length ? k : this.tail.length;
-          break;
-        }
-      }
-      const at = findInvalidUtf8(joined, start, joined.length, false);
-      const offset = this.bytes - this.tail.length + (at < -1 ? -at - 2 : at < 0 ? start : at);
+      const offset = this.bytes - this.tail.length + locateInvalidUtf8(this.tail, chunk);
       this.ctx.stopped = true;
       this.ctx.emit({
         code: 'INVALID_UTF8',
@@ -529,7 +503,7 @@ export class TextScanner implements Scanner {
       });
       return;
     }
-    this.tail = chunk.length >= 3 ? chunk.slice(chunk.length - 3) : chunk.slice();
+    this.tail = rollUtf8Tail(this.tail, chunk);
     this.bytes += chunk.length;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i]!;
@@ -551,11 +525,12 @@ export class TextScanner implements Scanner {
       this.decoder.decode();
     } catch {
       this.ctx.stopped = true;
+      const offset = this.bytes - this.tail.length + openCharStart(this.tail);
       this.ctx.emit({
         code: 'INVALID_UTF8',
         severity: 'error',
-        offset: this.bytes,
-        message: 'The file ends in the middle of a UTF-8 character.',
+        offset,
+        message: `The file ends in the middle of a UTF-8 character (it starts at byte offset ${offset}).`,
       });
       return;
     }

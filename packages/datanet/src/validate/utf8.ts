@@ -34,3 +34,45 @@ export function findInvalidUtf8(b: Uint8Array, start = 0, end = b.length, final 
   }
   return -1;
 }
+
+/**
+ * The last three bytes of `tail` followed by `chunk`: what a streaming scanner keeps so it can
+ * find the start of a character cut by a chunk boundary, however small the chunks are.
+ */
+export function rollUtf8Tail(tail: Uint8Array, chunk: Uint8Array): Uint8Array {
+  if (chunk.length >= 3) return chunk.slice(chunk.length - 3);
+  const out = new Uint8Array(Math.min(3, tail.length + chunk.length));
+  const fromTail = out.length - chunk.length;
+  out.set(tail.subarray(tail.length - fromTail));
+  out.set(chunk, fromTail);
+  return out;
+}
+
+/**
+ * Where, in `tail` (the last bytes a strict decoder accepted), an unfinished character starts;
+ * `tail.length` when the accepted bytes end on a character boundary.
+ */
+export function openCharStart(tail: Uint8Array): number {
+  for (let k = tail.length - 1; k >= 0; k--) {
+    const c = tail[k]!;
+    if ((c & 0xc0) !== 0x80) {
+      const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+      return k + need > tail.length ? k : tail.length;
+    }
+  }
+  return tail.length;
+}
+
+/**
+ * Offset, counted from the start of `tail`, of the first byte that breaks strict UTF-8 once
+ * `chunk` follows the accepted bytes that end in `tail` (see {@link rollUtf8Tail}). Call it after
+ * a fatal streaming `TextDecoder` has thrown on `chunk`.
+ */
+export function locateInvalidUtf8(tail: Uint8Array, chunk: Uint8Array): number {
+  const joined = new Uint8Array(tail.length + chunk.length);
+  joined.set(tail);
+  joined.set(chunk, tail.length);
+  const start = openCharStart(tail);
+  const at = findInvalidUtf8(joined, start, joined.length, false);
+  return at >= 0 ? at : at < -1 ? -at - 2 : start;
+}

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { chunkedStream, instructionRecords, mobyDickChapter } from '../fixtures/corpus.js';
 import { defineDatanet } from '../spec/defineDatanet.js';
+import { findInvalidUtf8 } from './utf8.js';
 import { validateContribution } from './validateContribution.js';
 
 const owner = '0x0000000000000000000000000000000000000001';
@@ -119,26 +120,34 @@ describe('plain text', () => {
   });
 
   test('reports the byte offset of invalid UTF-8, whatever the chunking', async () => {
-    const good = enc.encode(mobyDickChapter(3).slice(0, 5000));
+    // Non-ASCII text, so bad bytes land inside multi-byte characters as well as between them.
+    const good = enc.encode(
+      `${mobyDickChapter(3).slice(0, 1500)} — «Ahab» ist ein Kapitän 船长 🐋 ${mobyDickChapter(3).slice(1500, 3000)}`,
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: good.length - 1 }),
-        fc.constantFrom(0xff, 0xc0, 0x80, 0xed),
+        fc.constantFrom(0xff, 0xc0, 0x80, 0xed, 0xe2, 0xf0, 0x41),
+        fc.boolean(),
         fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 8 }),
-        async (at, bad, sizes) => {
-          // Start the bad byte at a character boundary so `at` is the first invalid offset.
-          let pos = at;
-          while (pos > 0 && (good[pos]! & 0xc0) === 0x80) pos--;
-          const b = good.slice();
-          b[pos] = bad;
-          if (bad === 0xed) b[pos + 1] = 0xa0; // encoded surrogate: invalid in strict UTF-8
+        async (at, bad, truncate, sizes) => {
+          let b = good.slice();
+          b[at] = bad;
+          if (bad === 0xed && at + 1 < b.length) b[at + 1] = 0xa0; // an encoded surrogate
+          if (truncate) b = b.subarray(0, at + 1); // may end inside a character
+          const expected = findInvalidUtf8(b); // whole-buffer reference (checked against TextDecoder)
+          fc.pre(expected >= 0);
           const r = await validateContribution(textSpec, chunkedStream(b, sizes), {});
           const issue = r.issues.find((i) => i.code === 'INVALID_UTF8');
           expect(r.status).toBe('rejected');
-          expect(issue?.offset).toBe(pos);
+          expect(issue?.offset).toBe(expected);
+          expect(
+            (await validateContribution(textSpec, b, {})).issues.find((i) => i.code === 'INVALID_UTF8')
+              ?.offset,
+          ).toBe(expected);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 150 },
     );
   });
 
@@ -414,6 +423,31 @@ describe('CSV rows', () => {
       ['ROW_SCHEMA', 3],
       ['CSV_UNTERMINATED_QUOTE', 4],
     ]);
+  });
+
+  test('reports the byte offset of invalid UTF-8 in CSV, whatever the chunking', async () => {
+    const rows = ['question,answer,difficulty'];
+    for (let i = 0; i < 40; i++) rows.push(`"Wer ist Kapitän ${i}, «Ahab»?",船长 🐋 ${i},${(i % 5) + 1}`);
+    const good = enc.encode(`${rows.join('\r\n')}\r\n`);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: good.length - 1 }),
+        fc.constantFrom(0xff, 0x80, 0xed, 0xe2, 0xf0),
+        fc.boolean(),
+        fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 8 }),
+        async (at, bad, truncate, sizes) => {
+          let b = good.slice();
+          b[at] = bad;
+          if (truncate) b = b.subarray(0, at + 1);
+          const expected = findInvalidUtf8(b);
+          fc.pre(expected >= 0);
+          const r = await validateContribution(csvSpec, chunkedStream(b, sizes), {});
+          expect(r.format).toBe('csv');
+          expect(r.issues.find((i) => i.code === 'INVALID_UTF8')?.offset).toBe(expected);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 
   test('rejects a header with a repeated column', async () => {
