@@ -116,6 +116,31 @@ describe('fromTiktokenRanks', () => {
     expect(ours.gpt2.decode(first)).toBe(text);
   });
 
+  test('pieces whose cache hashes collide keep their own tokens', () => {
+    // Birthday search for two different words with equal 32-bit FNV-1a hashes over UTF-16 code
+    // units (the caches' key hash, written out again here), so they share a cache slot and only
+    // comparing the code units tells them apart.
+    const fnv = (s: string) => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+      return h;
+    };
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i++) {
+      let w = ' ';
+      for (let x = i, k = 0; k < 6; k++, x = Math.floor(x / 26)) w += String.fromCharCode(97 + (x % 26));
+      const other = seen.get(fnv(w));
+      if (other !== undefined) pair = [other, w];
+      else seen.set(fnv(w), w);
+    }
+    const text = `${pair[0]}${pair[1]}${pair[0]}${pair[1]}`.repeat(3);
+    const tokenizer = fromTiktokenRanks(gpt2, { name: 'gpt2' });
+    const want = Array.from(reference.gpt2.encode(text));
+    expect(Array.from(tokenizer.encode(text))).toEqual(want);
+    expect(Array.from(tokenizer.encode(text))).toEqual(want);
+  });
+
   test('reports the vocabulary size including special tokens, and never emits them', () => {
     expect(ours.gpt2.vocabSize).toBe(50257);
     expect(ours.gpt2.id).toBe('tiktoken:gpt2');

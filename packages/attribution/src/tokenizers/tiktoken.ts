@@ -67,6 +67,7 @@ export function fromTiktokenRanks(
   const split = ranks.pat_str === GPT2_PATTERN ? splitGpt2 : regexSplitter(ranks.pat_str);
   const merge = new BytePairEncoder(vocab);
   const cache = new PieceCache();
+  const hot = new HotPieces();
   const wide = vocab.vocabSize > 0x10000;
   let out: Uint16Array | Uint32Array = wide ? new Uint32Array(1 << 12) : new Uint16Array(1 << 12);
   let bounds = new Int32Array(1 << 12);
@@ -89,13 +90,20 @@ export function fromTiktokenRanks(
         len = merge.encode(text.slice(a, b), out, len);
         continue;
       }
-      const hit = cache.find(text, a, b, bounds[q + 2]!);
-      if (hit >= 0) {
-        len = cache.copyTokens(hit, out, len);
+      const h = bounds[q + 2]!;
+      const got = hot.find(text, a, b, h, out, len);
+      if (got >= 0) {
+        len = got;
         continue;
       }
-      const end = merge.encode(text.slice(a, b), out, len);
-      cache.add(text, a, b, out, len, end);
+      const hit = cache.find(text, a, b, h);
+      let end: number;
+      if (hit >= 0) end = cache.copyTokens(hit, out, len);
+      else {
+        end = merge.encode(text.slice(a, b), out, len);
+        cache.add(text, a, b, out, len, end);
+      }
+      hot.put(text, a, b, h, out, len, end);
       len = end;
     }
     return out.slice(0, len);
@@ -389,6 +397,62 @@ class BytePairEncoder {
     let len = 0;
     for (let i = 0; i >= 0; i = next[i]!) out[at + len++] = tok[i]!;
     return at + len;
+  }
+}
+
+/** Slots of {@link HotPieces} (16 × 4 bytes each: 256 KiB, which stays in a core's L2 cache). */
+const HOT_SLOTS = 1 << 12;
+/** Longest piece (UTF-16 code units) and most tokens a hot slot holds inline. */
+const HOT_CHARS = 22;
+const HOT_TOKENS = 3;
+
+/**
+ * A direct-mapped cache in front of {@link PieceCache} for the frequent short pieces (" the",
+ * ",", " whale"): each slot holds the hash, the lengths, the tokens and the code units inline
+ * in one 64-byte line, so a hit costs one cache-resident read instead of four scattered ones.
+ * Slot layout (int32): [hash, length | tokens << 8, 3 tokens, 11 words of 2 code units].
+ */
+class HotPieces {
+  private readonly slots = new Int32Array(HOT_SLOTS * 16);
+
+  /** Append the tokens of `text[a..b)` (hash `h`) to `out` at `at` and return the new length,
+   * or -1 when the piece is not here. */
+  find(text: string, a: number, b: number, h: number, out: Uint16Array | Uint32Array, at: number): number {
+    const len = b - a;
+    if (len > HOT_CHARS) return -1;
+    const s = ((h ^ (h >>> 17)) & (HOT_SLOTS - 1)) << 4;
+    const slots = this.slots;
+    const meta = slots[s + 1]!;
+    if (slots[s] !== h || (meta & 0xff) !== len) return -1;
+    for (let i = 0, w = s + 5; i < len; i += 2, w++) {
+      const pair = text.charCodeAt(a + i) | (i + 1 < len ? text.charCodeAt(a + i + 1) << 16 : 0);
+      if (slots[w] !== pair) return -1;
+    }
+    const n = meta >>> 8;
+    for (let i = 0; i < n; i++) out[at + i] = slots[s + 2 + i]!;
+    return at + n;
+  }
+
+  /** Keep `text[a..b)` → `out[from..to)` when it fits a slot (evicting the slot's piece). */
+  put(
+    text: string,
+    a: number,
+    b: number,
+    h: number,
+    out: Uint16Array | Uint32Array,
+    from: number,
+    to: number,
+  ): void {
+    const len = b - a;
+    const n = to - from;
+    if (len > HOT_CHARS || n > HOT_TOKENS) return;
+    const s = ((h ^ (h >>> 17)) & (HOT_SLOTS - 1)) << 4;
+    const slots = this.slots;
+    slots[s] = h;
+    slots[s + 1] = len | (n << 8);
+    for (let i = 0; i < n; i++) slots[s + 2 + i] = out[from + i]!;
+    for (let i = 0, w = s + 5; i < len; i += 2, w++)
+      slots[w] = text.charCodeAt(a + i) | (i + 1 < len ? text.charCodeAt(a + i + 1) << 16 : 0);
   }
 }
 
