@@ -1,7 +1,7 @@
 import type { DatanetSpec } from '../spec/defineDatanet.js';
 import { FingerprintSet, fingerprintBytes, fingerprintString, RowChecker } from './rows.js';
 import type { ContributionIssue } from './types.js';
-import { findInvalidUtf8, locateInvalidUtf8, openCharStart, rollUtf8Tail } from './utf8.js';
+import { findInvalidUtf8, StrictUtf8Stream } from './utf8.js';
 
 /** State shared by the scanners and the orchestrator. */
 export interface ScanContext {
@@ -204,6 +204,14 @@ export class JsonlScanner implements Scanner {
   }
 }
 
+const UNFINISHED = 'The file ends in the middle of a UTF-8 character (it starts at byte offset $).';
+
+/** Stop the scan with INVALID_UTF8 at `offset` (`$` in the message stands for it). */
+function invalidUtf8(ctx: ScanContext, offset: number, message: string): void {
+  ctx.stopped = true;
+  ctx.emit({ code: 'INVALID_UTF8', severity: 'error', offset, message: message.replace('$', `${offset}`) });
+}
+
 /**
  * CSV (RFC 4180): a streaming state machine over decoded text. The first record is the
  * header; quoted fields may hold commas, quotes (doubled) and newlines; a record longer than
@@ -212,7 +220,6 @@ export class JsonlScanner implements Scanner {
 export class CsvScanner implements Scanner {
   private readonly ctx: ScanContext;
   private readonly checker: RowChecker;
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   private readonly maxLen: number;
   private readonly maxRows: number;
   private readonly severity: 'error' | 'warning';
@@ -226,8 +233,7 @@ export class CsvScanner implements Scanner {
   private recordLen = 0;
   private overflow = false;
   private fieldStarted = false;
-  private bytes = 0;
-  private tail = new Uint8Array(0);
+  private readonly utf8 = new StrictUtf8Stream();
   private first = true;
   private pendingCR = false;
 
@@ -243,49 +249,26 @@ export class CsvScanner implements Scanner {
 
   push(chunk: Uint8Array): void {
     if (this.ctx.stopped) return;
-    let text: string;
-    try {
-      text = this.decoder.decode(chunk, { stream: true });
-    } catch {
-      this.badUtf8(chunk);
+    let text = this.utf8.push(chunk);
+    if (typeof text === 'number') {
+      invalidUtf8(this.ctx, text, 'The file is not valid UTF-8 (byte offset $); the rest is not checked.');
       return;
     }
-    this.tail = rollUtf8Tail(this.tail, chunk);
     if (this.first) {
       this.first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
     this.chars(text);
-    this.bytes += chunk.length;
-  }
-
-  private badUtf8(chunk: Uint8Array): void {
-    const offset = this.bytes - this.tail.length + locateInvalidUtf8(this.tail, chunk);
-    this.ctx.stopped = true;
-    this.ctx.emit({
-      code: 'INVALID_UTF8',
-      severity: 'error',
-      offset,
-      message: `The file is not valid UTF-8 (byte offset ${offset}); the rest is not checked.`,
-    });
   }
 
   end(): void {
     if (this.ctx.stopped) return;
-    try {
-      const rest = this.decoder.decode();
-      if (rest) this.chars(rest);
-    } catch {
-      this.ctx.stopped = true;
-      const offset = this.bytes - this.tail.length + openCharStart(this.tail);
-      this.ctx.emit({
-        code: 'INVALID_UTF8',
-        severity: 'error',
-        offset,
-        message: `The file ends in the middle of a UTF-8 character (it starts at byte offset ${offset}).`,
-      });
+    const rest = this.utf8.end();
+    if (typeof rest === 'number') {
+      invalidUtf8(this.ctx, rest, UNFINISHED);
       return;
     }
+    if (rest) this.chars(rest);
     if (this.inQuotes) {
       this.ctx.emit({
         code: 'CSV_UNTERMINATED_QUOTE',
@@ -474,9 +457,7 @@ function coercions(schema: unknown): Map<string, string> {
  */
 export class TextScanner implements Scanner {
   private readonly ctx: ScanContext;
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  private tail = new Uint8Array(0);
-  bytes = 0;
+  private readonly utf8 = new StrictUtf8Stream();
   chars = 0;
   lines = 0;
   nonSpace = 0;
@@ -489,22 +470,11 @@ export class TextScanner implements Scanner {
 
   push(chunk: Uint8Array): void {
     if (this.ctx.stopped) return;
-    let text: string;
-    try {
-      text = this.decoder.decode(chunk, { stream: true });
-    } catch {
-      const offset = this.bytes - this.tail.length + locateInvalidUtf8(this.tail, chunk);
-      this.ctx.stopped = true;
-      this.ctx.emit({
-        code: 'INVALID_UTF8',
-        severity: 'error',
-        offset,
-        message: `The file is not valid UTF-8 (byte offset ${offset}).`,
-      });
+    const text = this.utf8.push(chunk);
+    if (typeof text === 'number') {
+      invalidUtf8(this.ctx, text, 'The file is not valid UTF-8 (byte offset $).');
       return;
     }
-    this.tail = rollUtf8Tail(this.tail, chunk);
-    this.bytes += chunk.length;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i]!;
       if ((c & 0xc0) !== 0x80) this.chars++;
@@ -521,19 +491,11 @@ export class TextScanner implements Scanner {
 
   end(): void {
     if (this.ctx.stopped) return;
-    try {
-      this.decoder.decode();
-    } catch {
-      this.ctx.stopped = true;
-      const offset = this.bytes - this.tail.length + openCharStart(this.tail);
-      this.ctx.emit({
-        code: 'INVALID_UTF8',
-        severity: 'error',
-        offset,
-        message: `The file ends in the middle of a UTF-8 character (it starts at byte offset ${offset}).`,
-      });
+    const rest = this.utf8.end();
+    if (typeof rest === 'number') {
+      invalidUtf8(this.ctx, rest, UNFINISHED);
       return;
     }
-    if (this.bytes > 0 && this.tail[this.tail.length - 1] !== 0x0a) this.lines++;
+    if (this.utf8.lastByte >= 0 && this.utf8.lastByte !== 0x0a) this.lines++;
   }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { findInvalidUtf8 } from './utf8.js';
+import { findInvalidUtf8, StrictUtf8Stream } from './utf8.js';
 
 const fatal = new TextDecoder('utf-8', { fatal: true });
 const valid = (b: Uint8Array) => {
@@ -45,5 +45,57 @@ describe('findInvalidUtf8', () => {
       [0xf5, 0x80, 0x80, 0x80],
     ])
       expect(findInvalidUtf8(new Uint8Array([0x41, ...bad]))).toBe(1);
+  });
+});
+
+describe('StrictUtf8Stream', () => {
+  test('property: any chunking gives the whole-buffer text, or the offset findInvalidUtf8 gives', () => {
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 60 }),
+      fc
+        .tuple(
+          fc.string({ unit: 'binary', maxLength: 30 }),
+          fc.nat(),
+          fc.integer({ min: 0, max: 255 }),
+          fc.boolean(),
+        )
+        .map(([s, at, bad, cut]) => {
+          let b = new TextEncoder().encode(s);
+          if (b.length > 0) {
+            b[at % b.length] = bad;
+            if (cut) b = b.subarray(0, (at % b.length) + 1);
+          }
+          return b;
+        }),
+    );
+    fc.assert(
+      fc.property(
+        bytes,
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 10 }),
+        (b, sizes) => {
+          const stream = new StrictUtf8Stream();
+          let text = '';
+          let failed: number | undefined;
+          for (let o = 0, k = 0; o < b.length && failed === undefined; k++) {
+            const n = sizes[k % sizes.length]!;
+            const got = stream.push(b.subarray(o, o + n));
+            if (typeof got === 'number') failed = got;
+            else text += got;
+            o += n;
+          }
+          if (failed === undefined) {
+            const rest = stream.end();
+            if (typeof rest === 'number') failed = rest;
+            else text += rest;
+          }
+          const want = findInvalidUtf8(b);
+          if (want < 0) {
+            expect(failed).toBeUndefined();
+            expect(text).toBe(new TextDecoder('utf-8', { ignoreBOM: true }).decode(b));
+          } else expect(failed).toBe(want);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -39,7 +39,7 @@ export function findInvalidUtf8(b: Uint8Array, start = 0, end = b.length, final 
  * The last three bytes of `tail` followed by `chunk`: what a streaming scanner keeps so it can
  * find the start of a character cut by a chunk boundary, however small the chunks are.
  */
-export function rollUtf8Tail(tail: Uint8Array, chunk: Uint8Array): Uint8Array {
+function rollUtf8Tail(tail: Uint8Array, chunk: Uint8Array): Uint8Array {
   if (chunk.length >= 3) return chunk.slice(chunk.length - 3);
   const out = new Uint8Array(Math.min(3, tail.length + chunk.length));
   const fromTail = out.length - chunk.length;
@@ -52,7 +52,7 @@ export function rollUtf8Tail(tail: Uint8Array, chunk: Uint8Array): Uint8Array {
  * Where, in `tail` (the last bytes a strict decoder accepted), an unfinished character starts;
  * `tail.length` when the accepted bytes end on a character boundary.
  */
-export function openCharStart(tail: Uint8Array): number {
+function openCharStart(tail: Uint8Array): number {
   for (let k = tail.length - 1; k >= 0; k--) {
     const c = tail[k]!;
     if ((c & 0xc0) !== 0x80) {
@@ -68,11 +68,50 @@ export function openCharStart(tail: Uint8Array): number {
  * `chunk` follows the accepted bytes that end in `tail` (see {@link rollUtf8Tail}). Call it after
  * a fatal streaming `TextDecoder` has thrown on `chunk`.
  */
-export function locateInvalidUtf8(tail: Uint8Array, chunk: Uint8Array): number {
+function locateInvalidUtf8(tail: Uint8Array, chunk: Uint8Array): number {
   const joined = new Uint8Array(tail.length + chunk.length);
   joined.set(tail);
   joined.set(chunk, tail.length);
   const start = openCharStart(tail);
   const at = findInvalidUtf8(joined, start, joined.length, false);
   return at >= 0 ? at : at < -1 ? -at - 2 : start;
+}
+
+/**
+ * A strict streaming UTF-8 decoder that knows where it failed: `push` and `end` return the text
+ * decoded so far, or the byte offset (in the whole stream) where the first invalid or unfinished
+ * character starts, however the stream was cut into chunks.
+ */
+export class StrictUtf8Stream {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private tail: Uint8Array = new Uint8Array(0);
+  /** Bytes accepted so far. */
+  bytes = 0;
+
+  /** Last byte accepted, or -1 before any. */
+  get lastByte(): number {
+    return this.tail.length > 0 ? this.tail[this.tail.length - 1]! : -1;
+  }
+
+  /** The text of `chunk`, or the offset of the first invalid byte (then stop pushing). */
+  push(chunk: Uint8Array): string | number {
+    let text: string;
+    try {
+      text = this.decoder.decode(chunk, { stream: true });
+    } catch {
+      return this.bytes - this.tail.length + locateInvalidUtf8(this.tail, chunk);
+    }
+    this.tail = rollUtf8Tail(this.tail, chunk);
+    this.bytes += chunk.length;
+    return text;
+  }
+
+  /** The rest of the text, or the offset where an unfinished last character starts. */
+  end(): string | number {
+    try {
+      return this.decoder.decode();
+    } catch {
+      return this.bytes - this.tail.length + openCharStart(this.tail);
+    }
+  }
 }
