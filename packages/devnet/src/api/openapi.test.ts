@@ -141,32 +141,54 @@ describe('buildOpenApiDocument', () => {
     for (const [name, schema] of Object.entries(doc.components.schemas))
       ajv.addSchema(schema, `#/components/schemas/${name}`);
     const validate = ajv.compile({ $ref: '#/components/schemas/Contribution' });
-    const near = fc.record(
+    // Per field: values on both sides of each constraint.
+    const field = {
+      id: fc.oneof(fc.string({ maxLength: 3 }), fc.integer()),
+      contributor: fc.oneof(
+        fc.stringMatching(/^0x[0-9a-fA-F]{40}$/),
+        fc.stringMatching(/^0x[0-9a-f]{39}$/),
+        fc.constant('0xZZ'),
+      ),
+      bytes: fc.oneof(fc.integer({ min: -3, max: 5 }), fc.double({ noNaN: true, min: -2, max: 2 })),
+      status: fc.constantFrom('pending', 'accepted', 'rejected', 'lost'),
+      tags: fc.array(fc.string({ maxLength: 10 }), { maxLength: 4 }),
+      note: fc.option(fc.string(), { nil: null }),
+    };
+    const requiredKeys = ['id', 'contributor', 'bytes', 'status'] as const;
+    const valid = fc.record(
       {
-        id: fc.oneof(fc.string({ maxLength: 3 }), fc.integer()),
-        contributor: fc.oneof(
-          fc.stringMatching(/^0x[0-9a-fA-F]{40}$/),
-          fc.stringMatching(/^0x[0-9a-f]{39}$/),
-          fc.constant('0xZZ'),
-        ),
-        bytes: fc.oneof(fc.integer({ min: -3, max: 5 }), fc.double({ noNaN: true, min: -2, max: 2 })),
-        status: fc.constantFrom('pending', 'accepted', 'rejected', 'lost'),
-        tags: fc.array(fc.string({ maxLength: 10 }), { maxLength: 4 }),
+        id: fc.string({ minLength: 1, maxLength: 3 }),
+        contributor: fc.stringMatching(/^0x[0-9a-fA-F]{40}$/),
+        bytes: fc.nat(5),
+        status: fc.constantFrom('pending', 'accepted', 'rejected'),
+        tags: fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }),
         note: fc.option(fc.string(), { nil: null }),
       },
-      { requiredKeys: ['id', 'contributor', 'bytes', 'status'] },
+      { requiredKeys: [...requiredKeys] },
+    );
+    // Random records are almost all invalid in several fields at once (zod accepted 1.6% of
+    // them, none at all on about one seed in 700), and a field the JSON Schema got wrong
+    // hides behind another that fails anyway. So half the values are a valid record with a
+    // single field redrawn from both sides of its constraint.
+    const near = fc.oneof(
+      fc.record(field, { requiredKeys: [...requiredKeys] }),
+      fc
+        .tuple(valid, fc.constantFrom(...(Object.keys(field) as (keyof typeof field)[])), fc.record(field))
+        .map(([v, k, f]) => ({ ...v, [k]: f[k] })),
     );
     let accepted = 0;
+    let rejected = 0;
     fc.assert(
       fc.property(near, (value) => {
         const ours = Contribution.safeParse(value).success;
         expect(validate(value)).toBe(ours);
         if (ours) accepted++;
+        else rejected++;
       }),
       { numRuns: 400 },
     );
     // Both verdicts must have been exercised for the comparison to mean anything.
     expect(accepted).toBeGreaterThan(0);
-    expect(accepted).toBeLessThan(400);
+    expect(rejected).toBeGreaterThan(0);
   });
 });
