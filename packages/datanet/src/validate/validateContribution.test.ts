@@ -450,6 +450,15 @@ describe('CSV rows', () => {
     );
   });
 
+  test('a byte-order mark before the header is dropped, however the stream is chunked', async () => {
+    const csv = enc.encode('\ufeffquestion,answer,difficulty\r\nWhat ship?,Pequod,1\r\n');
+    for (const sizes of [[csv.length], [1], [2, 1], [3], [4, 100]]) {
+      const r = await validateContribution(csvSpec, chunkedStream(csv, sizes), {});
+      expect(r.issues, JSON.stringify(sizes)).toEqual([]);
+      expect(r.rows).toBe(1);
+    }
+  });
+
   test('rejects a header with a repeated column', async () => {
     const r = await validateContribution(csvSpec, enc.encode('question,question,difficulty\na,b,1\n'), {});
     expect(r.issues.map((i) => i.code)).toEqual(['CSV_BAD_HEADER']);
