@@ -1,4 +1,5 @@
 /** span-query: findSpans latency for 450-token outputs on a ≥20M-token index, in memory and over HTTP Range reads. */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -27,7 +28,8 @@ for (const d of docs) {
   picked.push(d);
   tokens += enc.encode(d.text).length;
 }
-const file = join(cacheDir, `span-query-${picked.length}.olspan`);
+// The cached file is rebuilt whenever this SDK would write different bytes (e.g. a new section).
+const file = join(cacheDir, `span-query-${picked.length}-${await layoutTag()}.olspan`);
 if (!existsSync(file)) {
   console.error(`span-query: building the index over ${picked.length} documents (${tokens} tokens)…`);
   writeFileSync(file, serializeSpanIndex(await buildSpanIndex(picked, { tokenizer })));
@@ -48,6 +50,15 @@ const FILLER = [
   'which leads to a new idea:',
   'and so',
 ];
+/** A fingerprint of the bytes this SDK writes: those of a small fixed index. */
+async function layoutTag(): Promise<string> {
+  const probe = await buildSpanIndex(
+    [{ id: 'probe', contributor: 'probe', text: 'Call me Ishmael. '.repeat(80) }],
+    { tokenizer },
+  );
+  return createHash('sha256').update(serializeSpanIndex(probe)).digest('hex').slice(0, 8);
+}
+
 function makeOutput(): Uint8Array {
   let s = '';
   while (enc.encode(s).length < OUTPUT_TOKENS) {

@@ -4,6 +4,7 @@ import { FORMAT_VERSION } from './format.js';
 import { MemoryColumns } from './memory.js';
 import { suffixArray } from './sais.js';
 import { prepareSaisWasm, WasmTokenBuffer } from './saisWasm.js';
+import { buildSample, setSample } from './sample.js';
 import type { BuildSpanIndexOptions, SpanDocument, SpanIndex, SpanShard } from './types.js';
 
 /**
@@ -96,11 +97,13 @@ export async function buildSpanIndex(
     }
     wasm = null;
     buf = new Tokens(0);
+    const columns = new MemoryColumns(tokens, sa);
+    setSample(columns, buildSample(tokens, sa, len));
     shards.push({
       tokenCount: len,
       firstDocument,
       documentStarts: starts.slice(0, docsInShard),
-      columns: new MemoryColumns(tokens, sa),
+      columns,
     });
     firstDocument += docsInShard;
     docsInShard = 0;

@@ -49,6 +49,14 @@ function makeSchemas() {
           tokens: section,
           suffixArray: section,
           documentStarts: section,
+          /** Optional (files without it load and search without it): see `sample.ts`. */
+          sample: z
+            .object({
+              every: z.number().int().min(1).max(0x7fffffff),
+              prefix: z.number().int().min(1).max(256),
+              tokens: section,
+            })
+            .optional(),
         }),
       )
       .max(1 << 16),

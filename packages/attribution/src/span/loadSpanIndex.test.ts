@@ -98,10 +98,15 @@ describe('loadSpanIndex on hostile input', () => {
     );
     const sa = header.shards[0].suffixArray;
     new DataView(b.buffer).setInt32(sa.offset + 8, 0x7fff0000, true);
+    // The suffix at rank 2 (the entry corrupted), from the intact file: a search ending at
+    // rank 2 must read that entry, wherever the suffix sample lets it start.
+    const cols = (await loadSpanIndex(good)).shards[0]!.columns;
+    const q = [0, 1, 2].map((k) => cols.tok(cols.sa(2) + k));
     await expect(
       (async () => {
         const index = await loadSpanIndex(b);
         for (const w of ['the', 'quick', 'jump', 'e', 'o', ' ']) await count(index, w);
+        await count(index, q);
       })(),
     ).rejects.toMatchObject({ name: 'SpanIndexFormatError' });
   });

@@ -14,6 +14,7 @@ import {
 } from './format.js';
 import { MemoryColumns } from './memory.js';
 import { PagedColumns, PagedFile, type RangeRead } from './paged.js';
+import { buildSample, type SuffixSample, setSample } from './sample.js';
 import type { SpanIndex, SpanShard } from './types.js';
 
 /**
@@ -184,8 +185,17 @@ export async function loadSpanIndex(
   const unigram = await small(header.unigram, 'unigram');
   const docs = await small(header.documents, 'documents');
   const starts: Uint8Array[] = [];
-  for (const [i, s] of header.shards.entries())
+  const samples: (SuffixSample | undefined)[] = [];
+  for (const [i, s] of header.shards.entries()) {
     starts.push(await small(s.documentStarts, `shard ${i} document starts`));
+    samples.push(
+      s.sample && {
+        every: s.sample.every,
+        prefix: s.sample.prefix,
+        tokens: tokenView(header, await small(s.sample.tokens, `shard ${i} sample`), s.sample.tokens.length),
+      },
+    );
+  }
   if (options.verify) {
     for (const [i, s] of header.shards.entries()) {
       for (const [sec, what] of [
@@ -205,9 +215,21 @@ export async function loadSpanIndex(
     unigram,
     docs,
     starts,
-    (s) => new PagedColumns(file, s.tokens.offset, header.tokenWidth, s.suffixArray.offset),
+    (s, i) => {
+      const cols = new PagedColumns(file, s.tokens.offset, header.tokenWidth, s.suffixArray.offset);
+      const sample = samples[i];
+      if (sample) setSample(cols, sample);
+      return cols;
+    },
     io,
   );
+}
+
+/** Tokens of the index's width over `length` bytes of `b` (8-byte aligned by the format). */
+function tokenView(h: Header, b: Uint8Array, length: number): Uint16Array | Uint32Array {
+  return h.tokenWidth === 2
+    ? new Uint16Array(b.buffer, b.byteOffset, length / 2)
+    : new Uint32Array(b.buffer, b.byteOffset, length / 4);
 }
 
 function checkAbort(signal: AbortSignal | undefined): void {
@@ -236,12 +258,21 @@ function fromBytes(bytes: Uint8Array, options: LoadSpanIndexOptions): SpanIndex 
     (s, i) => {
       const tok = sec(s.tokens, `shard ${i} tokens`, verify);
       const sa = sec(s.suffixArray, `shard ${i} suffix array`, verify);
-      return new MemoryColumns(
-        header.tokenWidth === 2
-          ? new Uint16Array(tok.buffer, tok.byteOffset, s.tokenCount)
-          : new Uint32Array(tok.buffer, tok.byteOffset, s.tokenCount),
-        new Int32Array(sa.buffer, sa.byteOffset, s.tokenCount),
+      const tokens = tokenView(header, tok, tok.length);
+      const suffixes = new Int32Array(sa.buffer, sa.byteOffset, s.tokenCount);
+      const cols = new MemoryColumns(tokens, suffixes);
+      // In memory a missing sample costs one pass over every 512th suffix: build it.
+      setSample(
+        cols,
+        s.sample
+          ? {
+              every: s.sample.every,
+              prefix: s.sample.prefix,
+              tokens: tokenView(header, sec(s.sample.tokens, `shard ${i} sample`), s.sample.tokens.length),
+            }
+          : buildSample(tokens, suffixes, s.tokenCount),
       );
+      return cols;
     },
     { requests: 0, bytes: 0 },
   );
@@ -315,6 +346,10 @@ function parseHeader(bytes: Uint8Array, pre: Uint8Array, size: number): Header {
     within(s.tokens, `shard ${i} tokens`, s.tokenCount * h.tokenWidth);
     within(s.suffixArray, `shard ${i} suffix array`, s.tokenCount * 4);
     within(s.documentStarts, `shard ${i} document starts`, s.documentCount * 4);
+    if (s.sample) {
+      const count = Math.ceil(s.tokenCount / s.sample.every);
+      within(s.sample.tokens, `shard ${i} sample`, count * s.sample.prefix * h.tokenWidth);
+    }
   });
   if (docs !== h.documentCount)
     throw new SpanIndexFormatError(`Shards hold ${docs} documents, header says ${h.documentCount}.`);

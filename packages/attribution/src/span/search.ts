@@ -1,6 +1,7 @@
 import { createByteTokenizer } from '../tokenizers/byte.js';
 import type { Tokenizer } from '../tokenizers/types.js';
 import { SpanIndexFormatError, SpanIndexUsageError } from './errors.js';
+import { narrowBySample, sampleOf } from './sample.js';
 import type { ShardColumns, SpanIndex, SpanShard } from './types.js';
 
 /** Query tokens as a typed array (the search reads them in its inner loop). */
@@ -11,6 +12,12 @@ function saAt(cols: ShardColumns, i: number, n: number): number {
   if (!(p >= 0 && p < n))
     throw new SpanIndexFormatError(`Suffix array entry ${i} is ${p}, outside the shard.`);
   return p;
+}
+
+/** Where a binary search starts: the whole shard, or the part its sample leaves. */
+function start(cols: ShardColumns, n: number, q: QueryTokens, qs: number, ql: number, strict: boolean) {
+  const s = sampleOf(cols);
+  return s ? narrowBySample(s, n, q, qs, ql, strict) : { lo: 0, hi: n, llo: 0, lhi: 0 };
 }
 
 /**
@@ -25,10 +32,7 @@ export function lowerBound(
   qs: number,
   ql: number,
 ): { rank: number; lcp: number } {
-  let lo = 0;
-  let hi = n;
-  let llo = 0;
-  let lhi = 0;
+  let { lo, hi, llo, lhi } = start(cols, n, q, qs, ql, true);
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const p = saAt(cols, mid, n);
@@ -60,10 +64,7 @@ export function lowerBound(
 
 /** First rank whose suffix is > q (suffixes with q as a prefix sort before it). */
 export function upperBound(cols: ShardColumns, n: number, q: QueryTokens, qs: number, ql: number): number {
-  let lo = 0;
-  let hi = n;
-  let llo = 0;
-  let lhi = 0;
+  let { lo, hi, llo, lhi } = start(cols, n, q, qs, ql, false);
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const p = saAt(cols, mid, n);

@@ -11,13 +11,16 @@ import {
   type Section,
 } from './format.js';
 import { MemoryColumns } from './memory.js';
+import { buildSample, sampleOf } from './sample.js';
 import type { SpanIndex } from './types.js';
 
 /**
  * Serialize a span index to its versioned binary format: a 32-byte preamble (magic
  * `OLSPANIX`, version, header length and CRC-32, file length), a JSON header with the counts
  * and section table, then 8-byte-aligned little-endian sections (per shard: tokens, suffix
- * array, document starts; unigram counts; document ids and contributors), each with a CRC-32.
+ * array, document starts, and the first tokens of every 512th suffix, which range-loaded
+ * searches narrow on before their first request; unigram counts; document ids and
+ * contributors), each with a CRC-32.
  * The same index always serializes to the same bytes.
  *
  * @example
@@ -28,7 +31,7 @@ import type { SpanIndex } from './types.js';
 export function serializeSpanIndex(index: SpanIndex): Uint8Array {
   if (!littleEndian())
     throw new SpanIndexUsageError('Span indexes can only be written on little-endian hosts.');
-  const parts: Uint8Array[] = [];
+  const parts: { offset: number; bytes: Uint8Array }[] = [];
   const shardBytes = index.shards.map((shard, i) => {
     const cols = shard.columns;
     if (!(cols instanceof MemoryColumns)) {
@@ -36,10 +39,12 @@ export function serializeSpanIndex(index: SpanIndex): Uint8Array {
         `Shard ${i} is paged (loaded by ranges); load the index into memory to serialize it.`,
       );
     }
+    const sample = sampleOf(cols) ?? buildSample(cols.tokens, cols.suffixes, shard.tokenCount);
     return {
       tokens: bytesOf(cols.tokens.subarray(0, shard.tokenCount)),
       suffixArray: bytesOf(cols.suffixes.subarray(0, shard.tokenCount)),
       documentStarts: bytesOf(shard.documentStarts),
+      sample: { every: sample.every, prefix: sample.prefix, tokens: bytesOf(sample.tokens) },
     };
   });
   const unigram = bytesOf(index.unigramCounts);
@@ -51,23 +56,29 @@ export function serializeSpanIndex(index: SpanIndex): Uint8Array {
   let headerLength = 0;
   let header: Header;
   let headerBytes: Uint8Array;
+  let fileLength = 0;
   for (;;) {
     let cursor = alignUp(PREAMBLE_BYTES + headerLength);
     parts.length = 0;
     const place = (bytes: Uint8Array): Section => {
       const s = { offset: cursor, length: bytes.length, crc32: crc32(bytes) };
-      parts.push(bytes);
+      parts.push({ offset: cursor, bytes });
+      fileLength = cursor + bytes.length;
       cursor = alignUp(cursor + bytes.length);
       return s;
     };
-    const shards = index.shards.map((shard, i) => ({
-      tokenCount: shard.tokenCount,
-      firstDocument: shard.firstDocument,
-      documentCount: shard.documentStarts.length,
-      tokens: place(shardBytes[i]!.tokens),
-      suffixArray: place(shardBytes[i]!.suffixArray),
-      documentStarts: place(shardBytes[i]!.documentStarts),
-    }));
+    const shards = index.shards.map((shard, i) => {
+      const b = shardBytes[i]!;
+      return {
+        tokenCount: shard.tokenCount,
+        firstDocument: shard.firstDocument,
+        documentCount: shard.documentStarts.length,
+        tokens: place(b.tokens),
+        suffixArray: place(b.suffixArray),
+        documentStarts: place(b.documentStarts),
+        sample: { every: b.sample.every, prefix: b.sample.prefix, tokens: place(b.sample.tokens) },
+      };
+    });
     header = {
       tokenizerId: index.tokenizerId,
       vocabSize: index.vocabSize,
@@ -87,14 +98,6 @@ export function serializeSpanIndex(index: SpanIndex): Uint8Array {
       `Index header is ${headerLength} bytes; the format allows ${MAX_HEADER_BYTES}.`,
     );
   }
-  const last = header.shards.length
-    ? [
-        header.unigram,
-        header.documents,
-        ...header.shards.flatMap((s) => [s.tokens, s.suffixArray, s.documentStarts]),
-      ]
-    : [header.unigram, header.documents];
-  const fileLength = Math.max(...last.map((s) => s.offset + s.length));
   const out = new Uint8Array(fileLength);
   const view = new DataView(out.buffer);
   for (let i = 0; i < MAGIC.length; i++) out[i] = MAGIC.charCodeAt(i);
@@ -105,12 +108,7 @@ export function serializeSpanIndex(index: SpanIndex): Uint8Array {
   view.setUint32(24, fileLength % 2 ** 32, true);
   view.setUint32(28, Math.floor(fileLength / 2 ** 32), true);
   out.set(headerBytes, PREAMBLE_BYTES);
-  const sections = [
-    ...header.shards.flatMap((s) => [s.tokens, s.suffixArray, s.documentStarts]),
-    header.unigram,
-    header.documents,
-  ];
-  for (const [i, s] of sections.entries()) out.set(parts[i]!, s.offset);
+  for (const { offset, bytes } of parts) out.set(bytes, offset);
   return out;
 }
 
