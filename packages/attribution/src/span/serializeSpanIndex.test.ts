@@ -8,6 +8,8 @@ import { createTiktokenTokenizer } from '../tokenizers/fixtures/tiktoken.js';
 import { buildSpanIndex } from './buildSpanIndex.js';
 import { count } from './count.js';
 import { findSpans } from './findSpans.js';
+import { mobyDickChapter } from './fixtures/corpus.js';
+import { crc32 } from './format.js';
 import { loadSpanIndex } from './loadSpanIndex.js';
 import { serializeSpanIndex } from './serializeSpanIndex.js';
 
@@ -80,6 +82,44 @@ describe('serializeSpanIndex / loadSpanIndex', () => {
       await fh.close();
       await rm(path);
     }
+  });
+
+  test('files without the suffix sample (written before it) answer the same; with it, range reads need fewer requests', async () => {
+    const chapters = Array.from({ length: 12 }, (_, i) => ({
+      id: `ch${i + 1}`,
+      contributor: `0x${(i % 3).toString(16).padStart(40, '0')}`,
+      text: mobyDickChapter(i + 1),
+    }));
+    const bytes = serializeSpanIndex(await buildSpanIndex(chapters, { tokenizer: createByteTokenizer() }));
+    // The same file as the previous writer made it: no sample entry in the header (padded with
+    // spaces to its old length, so every section stays where it was; checksum redone).
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    const headerLength = view.getUint32(16, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(32, 32 + headerLength)));
+    expect(header.shards[0].sample.every).toBe(512);
+    for (const shard of header.shards) delete shard.sample;
+    const old = bytes.slice();
+    old.set(new TextEncoder().encode(JSON.stringify(header).padEnd(headerLength, ' ')), 32);
+    new DataView(old.buffer).setUint32(20, crc32(old.subarray(32, 32 + headerLength)), true);
+
+    const ranged = (b: Uint8Array) =>
+      loadSpanIndex({ size: b.length, read: async (o, l) => b.slice(o, o + l), pageSize: 1024 });
+    const output = `${mobyDickChapter(3).slice(200, 500)} and then something else entirely ${mobyDickChapter(9).slice(40, 260)}`;
+    const want = await findSpans(await loadSpanIndex(bytes), output, { density: 0.5 });
+    expect(want.length).toBeGreaterThan(1);
+    const requests: number[] = [];
+    for (const load of [() => loadSpanIndex(old), () => ranged(old), () => ranged(bytes)]) {
+      const index = await load();
+      const before = index.io.requests;
+      expect(await findSpans(index, output, { density: 0.5 })).toEqual(want);
+      expect(await count(index, 'the whale')).toBe(await count(await loadSpanIndex(bytes), 'the whale'));
+      requests.push(index.io.requests - before);
+    }
+    // Cold queries: the sampled file skips the upper levels of every search.
+    console.log(
+      `cold findSpans + count: ${requests[1]} range requests without the sample, ${requests[2]} with it`,
+    );
+    expect(requests[2]!).toBeLessThan(requests[1]!);
   });
 
   test('refuses to serialize an index that is paged', async () => {
