@@ -2,7 +2,6 @@ import { AbortError } from '@openledger/core';
 import type { Tokenizer } from '../tokenizers/types.js';
 import { analyzeOutput } from './analyze.js';
 import { SpanIndexFormatError, SpanIndexUsageError } from './errors.js';
-import { MemoryColumns } from './memory.js';
 import { withPages } from './paged.js';
 import { lowerBound, type QueryTokens, rankRange, resolveTokenizer, toQueryTokens } from './search.js';
 import type { ShardColumns, Span, SpanIndex, SpanOccurrence } from './types.js';
@@ -229,7 +228,7 @@ async function occurrences(
     }
     const from = Math.max(docStart, pos - ctx);
     const to = Math.min(docEnd, pos + len + ctx);
-    await shard.columns.prefetchTokens?.(docStart, to);
+    await shard.columns.prefetchTokens?.(from, to);
     const read = (a: number, b: number) =>
       withPages(() => {
         const t = new Uint32Array(b - a);
@@ -254,9 +253,9 @@ async function occurrences(
 }
 
 /**
- * UTF-16 length of the decoded document prefix `[from, to)`. Byte-tokenizer indexes count it
- * straight from the UTF-8 bytes (no decode, no copy); anything not well-formed falls back to
- * decoding, which is what the definition is.
+ * UTF-16 length of the decoded document prefix `[docStart, to)`. Byte-tokenizer indexes count
+ * it straight from the UTF-8 bytes (no decode, no copy), from the nearest per-document
+ * checkpoint; anything not well-formed falls back to decoding, which is what the definition is.
  */
 async function charOffset(
   tokenizer: Tokenizer,
@@ -267,64 +266,81 @@ async function charOffset(
   read: (a: number, b: number) => Promise<Uint32Array>,
 ): Promise<number> {
   if (tokenizer.id === 'bytes:utf-8') {
-    let from = docStart;
-    let base = 0;
-    if (cols instanceof MemoryColumns) {
-      // Start from the nearest checkpoint of this document instead of its first byte.
-      const marks = checkpoints(cols, docStart, docEnd);
-      let lo = 0;
-      let hi = marks.length / 2 - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >>> 1;
-        if (marks[2 * mid]! <= to) lo = mid;
-        else hi = mid - 1;
-      }
-      if (hi >= 0) {
-        from = marks[2 * lo]!;
-        base = marks[2 * lo + 1]!;
-      }
-    }
-    const n = await withPages(() => utf16LengthOfUtf8(cols, from, to));
-    if (n >= 0) return base + n;
+    const n = await utf16Offset(cols, docStart, docEnd, to);
+    if (n >= 0) return n;
   }
   return tokenizer.decode(await read(docStart, to)).length;
 }
 
 const CHECKPOINT_EVERY = 1024;
-const checkpointCache = new WeakMap<MemoryColumns, Map<number, Float64Array>>();
 
 /**
- * (position, UTF-16 offset) pairs every ~1024 bytes of a well-formed UTF-8 document held in
- * memory, each at a character boundary; empty when the document is not well-formed UTF-8.
- * Computed once per document and kept for the life of the index.
+ * (position, UTF-16 offset) pairs about every 1024 bytes of a document, each at a character
+ * boundary, from its start as far as queries have needed; `valid` turns false at the first
+ * byte that is not well-formed UTF-8. Kept for the life of the shard's columns, so a document
+ * is counted through once however many occurrences and queries land in it; `busy` serialises
+ * extensions by concurrent queries.
  */
-function checkpoints(cols: MemoryColumns, docStart: number, docEnd: number): Float64Array {
+interface DocumentMarks {
+  marks: number[];
+  valid: boolean;
+  busy: Promise<void> | null;
+}
+const checkpointCache = new WeakMap<ShardColumns, Map<number, DocumentMarks>>();
+
+/** UTF-16 offset of byte `to` of the UTF-8 document at `docStart`, or -1 when not well-formed. */
+async function utf16Offset(
+  cols: ShardColumns,
+  docStart: number,
+  docEnd: number,
+  to: number,
+): Promise<number> {
   let perShard = checkpointCache.get(cols);
   if (!perShard) {
     perShard = new Map();
     checkpointCache.set(cols, perShard);
   }
-  let marks = perShard.get(docStart);
-  if (!marks) {
-    const out: number[] = [docStart, 0];
-    let units = 0;
-    let next = docStart + CHECKPOINT_EVERY;
-    for (let p = docStart; p < docEnd; p = next, next += CHECKPOINT_EVERY) {
-      let q = Math.min(next, docEnd);
-      while (q < docEnd && (cols.tokens[q]! & 0xc0) === 0x80) q++;
-      const n = utf16LengthOfUtf8(cols, p, q);
-      if (n < 0) {
-        out.length = 0;
-        break;
-      }
-      units += n;
-      if (q < docEnd) out.push(q, units);
-      next = q;
-    }
-    marks = Float64Array.from(out);
-    perShard.set(docStart, marks);
+  let doc = perShard.get(docStart);
+  if (!doc) {
+    doc = { marks: [docStart, 0], valid: true, busy: null };
+    perShard.set(docStart, doc);
   }
-  return marks;
+  const d = doc;
+  const lastAt = () => d.marks[d.marks.length - 2]!;
+  // Extend the checkpoints to within CHECKPOINT_EVERY bytes of `to`, one window at a time (a
+  // page miss re-runs one window, not the whole prefix); paged columns fetch it all at once.
+  if (d.valid && lastAt() + CHECKPOINT_EVERY <= to) await cols.prefetchTokens?.(lastAt(), to);
+  while (d.valid && lastAt() + CHECKPOINT_EVERY <= to && lastAt() < docEnd) {
+    if (d.busy) {
+      await d.busy;
+      continue;
+    }
+    d.busy = (async () => {
+      const p = lastAt();
+      const [q, n] = await withPages((): [number, number] => {
+        let q = Math.min(p + CHECKPOINT_EVERY, docEnd);
+        while (q < docEnd && (cols.tok(q) & 0xc0) === 0x80) q++;
+        return [q, utf16LengthOfUtf8(cols, p, q)];
+      });
+      if (n < 0) d.valid = false;
+      else d.marks.push(q, d.marks[d.marks.length - 1]! + n);
+    })().finally(() => {
+      d.busy = null;
+    });
+    await d.busy;
+  }
+  // Count on from the last checkpoint at or before `to` (past a malformed byte, the prefix up
+  // to `to` may still be well-formed).
+  let lo = 0;
+  let hi = d.marks.length / 2 - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (d.marks[2 * mid]! <= to) lo = mid;
+    else hi = mid - 1;
+  }
+  const from = d.marks[2 * lo]!;
+  const n = await withPages(() => utf16LengthOfUtf8(cols, from, to));
+  return n < 0 ? -1 : d.marks[2 * lo + 1]! + n;
 }
 
 function utf16LengthOfUtf8(cols: ShardColumns, from: number, to: number): number {

@@ -104,9 +104,22 @@ describe('serializeSpanIndex / loadSpanIndex', () => {
 
     const ranged = (b: Uint8Array) =>
       loadSpanIndex({ size: b.length, read: async (o, l) => b.slice(o, o + l), pageSize: 1024 });
-    const output = `${mobyDickChapter(3).slice(200, 500)} and then something else entirely ${mobyDickChapter(9).slice(40, 260)}`;
+    // Passages deep into long chapters (30 and 20 kB, with non-ASCII dashes and quotes before
+    // them), so character offsets run through many checkpoints.
+    const output = `${mobyDickChapter(3).slice(25000, 25300)} and then something else entirely ${mobyDickChapter(9).slice(15000, 15220)}`;
     const want = await findSpans(await loadSpanIndex(bytes), output, { density: 0.5 });
     expect(want.length).toBeGreaterThan(1);
+    // Every cited offset checks out by plain substring comparison with the chapter's text.
+    const textOf = new Map(chapters.map((c) => [c.id, c.text]));
+    let deep = 0;
+    for (const span of want)
+      for (const o of span.occurrences) {
+        expect(textOf.get(o.documentId)!.slice(o.charOffset, o.charOffset + span.text.length)).toBe(
+          span.text,
+        );
+        if (o.charOffset > 10_000) deep++;
+      }
+    expect(deep).toBeGreaterThan(0);
     const requests: number[] = [];
     for (const load of [() => loadSpanIndex(old), () => ranged(old), () => ranged(bytes)]) {
       const index = await load();
@@ -115,6 +128,13 @@ describe('serializeSpanIndex / loadSpanIndex', () => {
       expect(await count(index, 'the whale')).toBe(await count(await loadSpanIndex(bytes), 'the whale'));
       requests.push(index.io.requests - before);
     }
+    // Concurrent queries on one cold index share its per-document checkpoints safely.
+    const fresh = await ranged(bytes);
+    const both = await Promise.all([
+      findSpans(fresh, output, { density: 0.5 }),
+      findSpans(fresh, output, { density: 0.5 }),
+    ]);
+    expect(both).toEqual([want, want]);
     // Cold queries: the sampled file skips the upper levels of every search.
     console.log(
       `cold findSpans + count: ${requests[1]} range requests without the sample, ${requests[2]} with it`,
