@@ -269,6 +269,8 @@ async function charOffset(
     const n = await utf16Offset(cols, docStart, docEnd, to);
     if (n >= 0) return n;
   }
+  // Paged shards fetch the prefix's pages at once (a page miss restarts the read).
+  await cols.prefetchTokens?.(docStart, to);
   return tokenizer.decode(await read(docStart, to)).length;
 }
 
