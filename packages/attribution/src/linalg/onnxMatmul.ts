@@ -1,6 +1,7 @@
 import type { MatmulEngine } from './engine.js';
 import type { FloatArray } from './matmul.js';
 import { gemmModel } from './onnxModel.js';
+import { scaleOutput } from './scale.js';
 
 /** The tensor part of onnxruntime this engine uses. */
 export interface OnnxTensorLike {
@@ -114,7 +115,7 @@ export function createOnnxMatmul(
       const mn = m * n;
       if (mn === 0) return;
       if (k === 0) {
-        for (let i = 0; i < mn; i++) C[i] = beta === 0 ? 0 : beta * C[i]!;
+        scaleOutput(C, mn, beta);
         return;
       }
       const s = await session(transB);
