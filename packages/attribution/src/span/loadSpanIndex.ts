@@ -188,13 +188,7 @@ export async function loadSpanIndex(
   const samples: (SuffixSample | undefined)[] = [];
   for (const [i, s] of header.shards.entries()) {
     starts.push(await small(s.documentStarts, `shard ${i} document starts`));
-    samples.push(
-      s.sample && {
-        every: s.sample.every,
-        prefix: s.sample.prefix,
-        tokens: tokenView(header, await small(s.sample.tokens, `shard ${i} sample`), s.sample.tokens.length),
-      },
-    );
+    samples.push(s.sample && sampleOf(header, s.sample, await small(s.sample.tokens, `shard ${i} sample`)));
   }
   if (options.verify) {
     for (const [i, s] of header.shards.entries()) {
@@ -232,6 +226,15 @@ function tokenView(h: Header, b: Uint8Array, length: number): Uint16Array | Uint
     : new Uint32Array(b.buffer, b.byteOffset, length / 4);
 }
 
+/** A shard's suffix sample from its header entry and its (checked) section bytes. */
+function sampleOf(
+  h: Header,
+  entry: NonNullable<Header['shards'][number]['sample']>,
+  bytes: Uint8Array,
+): SuffixSample {
+  return { every: entry.every, prefix: entry.prefix, tokens: tokenView(h, bytes, bytes.length) };
+}
+
 function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortError({ operation: 'loadSpanIndex', cause: signal.reason });
 }
@@ -265,11 +268,7 @@ function fromBytes(bytes: Uint8Array, options: LoadSpanIndexOptions): SpanIndex 
       setSample(
         cols,
         s.sample
-          ? {
-              every: s.sample.every,
-              prefix: s.sample.prefix,
-              tokens: tokenView(header, sec(s.sample.tokens, `shard ${i} sample`), s.sample.tokens.length),
-            }
+          ? sampleOf(header, s.sample, sec(s.sample.tokens, `shard ${i} sample`))
           : buildSample(tokens, suffixes, s.tokenCount),
       );
       return cols;

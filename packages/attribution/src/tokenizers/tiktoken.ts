@@ -406,6 +406,13 @@ const HOT_SLOTS = 1 << 12;
 const HOT_CHARS = 22;
 const HOT_TOKENS = 3;
 
+/** First int32 of the hot slot for piece hash `h`. */
+const hotSlot = (h: number): number => ((h ^ (h >>> 17)) & (HOT_SLOTS - 1)) << 4;
+
+/** Code units `i` and `i + 1` of `text` packed in one int32 (0 for a unit at or past `end`). */
+const unitPair = (text: string, i: number, end: number): number =>
+  text.charCodeAt(i) | (i + 1 < end ? text.charCodeAt(i + 1) << 16 : 0);
+
 /**
  * A direct-mapped cache in front of {@link PieceCache} for the frequent short pieces (" the",
  * ",", " whale"): each slot holds the hash, the lengths, the tokens and the code units inline
@@ -420,14 +427,11 @@ class HotPieces {
   find(text: string, a: number, b: number, h: number, out: Uint16Array | Uint32Array, at: number): number {
     const len = b - a;
     if (len > HOT_CHARS) return -1;
-    const s = ((h ^ (h >>> 17)) & (HOT_SLOTS - 1)) << 4;
+    const s = hotSlot(h);
     const slots = this.slots;
     const meta = slots[s + 1]!;
     if (slots[s] !== h || (meta & 0xff) !== len) return -1;
-    for (let i = 0, w = s + 5; i < len; i += 2, w++) {
-      const pair = text.charCodeAt(a + i) | (i + 1 < len ? text.charCodeAt(a + i + 1) << 16 : 0);
-      if (slots[w] !== pair) return -1;
-    }
+    for (let i = 0, w = s + 5; i < len; i += 2, w++) if (slots[w] !== unitPair(text, a + i, b)) return -1;
     const n = meta >>> 8;
     for (let i = 0; i < n; i++) out[at + i] = slots[s + 2 + i]!;
     return at + n;
@@ -446,13 +450,12 @@ class HotPieces {
     const len = b - a;
     const n = to - from;
     if (len > HOT_CHARS || n > HOT_TOKENS) return;
-    const s = ((h ^ (h >>> 17)) & (HOT_SLOTS - 1)) << 4;
+    const s = hotSlot(h);
     const slots = this.slots;
     slots[s] = h;
     slots[s + 1] = len | (n << 8);
     for (let i = 0; i < n; i++) slots[s + 2 + i] = out[from + i]!;
-    for (let i = 0, w = s + 5; i < len; i += 2, w++)
-      slots[w] = text.charCodeAt(a + i) | (i + 1 < len ? text.charCodeAt(a + i + 1) << 16 : 0);
+    for (let i = 0, w = s + 5; i < len; i += 2, w++) slots[w] = unitPair(text, a + i, b);
   }
 }
 
