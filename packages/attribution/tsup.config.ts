@@ -5,4 +5,6 @@ export default definePackageConfig({
   embeddings: 'src/embeddings.ts',
   onnxruntime: 'src/onnxruntime.ts',
   transformers: 'src/transformers.ts',
+  // The worker script of buildSpanIndexInWorkers (found next to the module at run time).
+  'span-worker': 'src/span/spanWorker.ts',
 });

@@ -90,6 +90,12 @@ export {
   type BuildSpanIndexReturnType,
   buildSpanIndex,
 } from './span/buildSpanIndex.js';
+export {
+  type BuildSpanIndexInWorkersOptions,
+  type BuildSpanIndexInWorkersParameters,
+  type BuildSpanIndexInWorkersReturnType,
+  buildSpanIndexInWorkers,
+} from './span/buildSpanIndexInWorkers.js';
 export { type CountOptions, count } from './span/count.js';
 export { SpanIndexFormatError, SpanIndexUsageError } from './span/errors.js';
 export {
@@ -129,4 +135,4 @@ export type {
   TiktokenRanks,
 } from './tokenizers/tiktoken.js';
 export { fromTiktokenRanks } from './tokenizers/tiktoken.js';
-export type { Tokenizer } from './tokenizers/types.js';
+export type { Tokenizer, TokenizerRecipe } from './tokenizers/types.js';

@@ -19,6 +19,11 @@ import type { SaisText } from './sais.js';
 
 type Code = (number | Code)[];
 
+const PAGE = 65536;
+/** Largest memory asked for (wasm32 addresses), in pages and bytes. */
+const MAX_PAGES = 0xffff;
+const MAX_BYTES = MAX_PAGES * PAGE;
+
 const flat = (c: Code): number[] => (c as number[]).flat(Number.POSITIVE_INFINITY as 1) as number[];
 
 // Expressions: each helper returns code that leaves one i32 on the stack (statements leave none).
@@ -516,7 +521,7 @@ function functions(): Fn[] {
 }
 
 /** The module's bytes (deterministic: built from the definitions above). */
-export function saisWasmBytes(): Uint8Array {
+export function saisWasmBytes(shared = false): Uint8Array {
   const fns = functions() as (Fn & { body: Code })[];
   const types = fns.map((f) => [
     0x60,
@@ -530,7 +535,14 @@ export function saisWasmBytes(): Uint8Array {
   });
   return wasmModule([
     section(1, [...uleb(types.length), ...types.flat()]),
-    section(2, [1, ...str('s'), ...str('m'), 0x02, 0x00, 0x00]),
+    // The memory import: unshared with no maximum, or shared (flag 3) up to MAX_PAGES.
+    section(2, [
+      1,
+      ...str('s'),
+      ...str('m'),
+      0x02,
+      ...(shared ? [0x03, 0x00, ...uleb(MAX_PAGES)] : [0x00, 0x00]),
+    ]),
     section(3, [...uleb(fns.length), ...fns.flatMap((_, i) => uleb(i))]),
     section(7, [...uleb(fns.length), ...fns.flatMap((f, i) => [...str(f.name), 0x00, ...uleb(i)])]),
     section(10, [...uleb(bodies.length), ...bodies.flat()]),
@@ -541,6 +553,33 @@ type Exports = Record<string, (...args: number[]) => number>;
 
 let compiled: WebAssembly.Module | null | undefined;
 let compiling: Promise<boolean> | undefined;
+let compiledShared: WebAssembly.Module | null | undefined;
+/** Whether new {@link WasmTokenBuffer}s take a shared memory (see {@link shareWasmMemory}). */
+let sharing = false;
+
+/**
+ * Make the token buffers created from now on (in this thread) live in a shared WebAssembly
+ * memory, so that a worker can hand a sorted shard to another thread without a copy. Returns
+ * false, changing nothing, where shared memory is unavailable (a browser page that is not
+ * cross-origin isolated).
+ */
+export function shareWasmMemory(): boolean {
+  if (sharing) return true;
+  if (compiledShared === undefined) {
+    try {
+      compiledShared =
+        typeof SharedArrayBuffer === 'undefined' || typeof WebAssembly === 'undefined'
+          ? null
+          : new WebAssembly.Module(saisWasmBytes(true) as Uint8Array<ArrayBuffer>);
+      // Creating one proves the engine allows it here.
+      if (compiledShared) new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    } catch {
+      compiledShared = null;
+    }
+  }
+  sharing = compiledShared !== null;
+  return sharing;
+}
 
 /**
  * Compile the module once (asynchronously, as browsers require for modules over 4 KB on the
@@ -561,6 +600,7 @@ export function prepareSaisWasm(): Promise<boolean> {
 }
 
 function moduleNow(): WebAssembly.Module | null {
+  if (sharing) return compiledShared ?? null;
   if (compiled === undefined) {
     // Synchronous compile where allowed (Node, workers); browsers' main threads refuse it.
     try {
@@ -577,7 +617,6 @@ function moduleNow(): WebAssembly.Module | null {
 
 const FLAG_LIMIT = 0x3fffffff;
 const STATE = 0;
-const PAGE = 65536;
 
 /** One sort: the memory, the loops, a bump allocator and chunked calls. */
 class Run {
@@ -822,8 +861,6 @@ export interface WasmSuffixArray {
 
 /** Byte offset of the tokens in a {@link WasmTokenBuffer}'s memory (room for loop state). */
 const BASE = 64;
-/** Largest memory asked for (wasm32 addresses). */
-const MAX_BYTES = 0xffff0000;
 
 /**
  * Tokens accumulated directly in a WebAssembly memory, so that the sort needs no copy of them:
@@ -846,9 +883,10 @@ export class WasmTokenBuffer {
     capacity: number,
   ) {
     this.module = module;
-    this.memory = new WebAssembly.Memory({
-      initial: Math.ceil((BASE + Type.BYTES_PER_ELEMENT * capacity) / PAGE),
-    });
+    const initial = Math.ceil((BASE + Type.BYTES_PER_ELEMENT * capacity) / PAGE);
+    this.memory = new WebAssembly.Memory(
+      sharing ? { initial, maximum: MAX_PAGES, shared: true } : { initial },
+    );
     this.array = this.fresh();
   }
 

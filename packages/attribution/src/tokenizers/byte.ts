@@ -15,6 +15,7 @@ export function createByteTokenizer(): Tokenizer {
   return {
     id: 'bytes:utf-8',
     vocabSize: 256,
+    recipe: { kind: 'bytes' },
     encode: (text) => encoder.encode(text),
     decode: (tokens) => decoder.decode(tokens instanceof Uint8Array ? tokens : Uint8Array.from(tokens)),
   };

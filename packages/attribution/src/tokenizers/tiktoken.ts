@@ -125,7 +125,17 @@ export function fromTiktokenRanks(
     return decoder.decode(bytes);
   };
 
-  return { id: `tiktoken:${parameters.name}`, vocabSize: vocab.vocabSize, encode, decode };
+  return {
+    id: `tiktoken:${parameters.name}`,
+    vocabSize: vocab.vocabSize,
+    encode,
+    decode,
+    recipe: {
+      kind: 'tiktoken',
+      ranks: { pat_str: ranks.pat_str, special_tokens: ranks.special_tokens, bpe_ranks: ranks.bpe_ranks },
+      name: parameters.name,
+    },
+  };
 }
 
 interface Vocabulary {

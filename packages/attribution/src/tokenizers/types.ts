@@ -16,4 +16,26 @@ export interface Tokenizer {
   encode(text: string): ArrayLike<number>;
   /** Token ids to text. Must be lossless for text produced by `encode` so evidence offsets hold. */
   decode(tokens: ArrayLike<number>): string;
+  /**
+   * How to rebuild this tokenizer in another thread, as plain data. The built-in tokenizers
+   * have one; `buildSpanIndexInWorkers` tokenizes in its workers when it is present, and
+   * on the calling thread when not.
+   */
+  readonly recipe?: TokenizerRecipe;
 }
+
+/**
+ * A tokenizer as plain (structured-cloneable) data: what a worker needs to build the same
+ * tokenizer again.
+ *
+ * @example
+ * import { createByteTokenizer, type TokenizerRecipe } from '@openledger/attribution';
+ * const recipe: TokenizerRecipe | undefined = createByteTokenizer().recipe; // { kind: 'bytes' }
+ */
+export type TokenizerRecipe =
+  | { readonly kind: 'bytes' }
+  | {
+      readonly kind: 'tiktoken';
+      readonly ranks: { pat_str: string; special_tokens: Record<string, number>; bpe_ranks: string };
+      readonly name: string;
+    };
