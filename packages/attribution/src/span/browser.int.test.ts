@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -10,6 +13,7 @@ import {
 import { createByteTokenizer } from '../tokenizers/byte.js';
 import { attributeOutput } from './attributeOutput.js';
 import { buildSpanIndex } from './buildSpanIndex.js';
+import { buildSpanIndexInWorkers } from './buildSpanIndexInWorkers.js';
 import { mobyDickChapter } from './fixtures/corpus.js';
 import { serializeSpanIndex } from './serializeSpanIndex.js';
 
@@ -32,6 +36,10 @@ beforeAll(async () => {
       type: 'text/javascript',
     },
     '/index.olspan': { body: bytes },
+    '/span-worker.js': {
+      body: await bundleForBrowser('packages/attribution/src/span/spanWorker.ts'),
+      type: 'text/javascript',
+    },
   });
   browser = await launchChromium();
 });
@@ -39,7 +47,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  if (workerDir) rmSync(workerDir, { recursive: true, force: true });
 });
+let workerDir = '';
 
 describe('span attribution in Chromium', () => {
   test('loads the index by Range requests and attributes a text like Node does', async () => {
@@ -85,6 +95,31 @@ describe('span attribution in Chromium', () => {
     );
     expect(inPage.inWasm).toBe(true);
     expect(inPage.digest).toBe(createHash('sha256').update(bytes).digest('hex'));
+    await page.close();
+  });
+
+  test('builds in Web Workers the same index as worker threads do in Node', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => typeof window.buildInWorkersDigest === 'function');
+    const inPage = await page.evaluate(
+      ([docs, w, b]) => window.buildInWorkersDigest(docs as typeof chapters, w as number, b as number),
+      [chapters, 3, 50_000] as const,
+    );
+    // The same worker script for Node (worker threads load JavaScript, not TypeScript).
+    workerDir = mkdtempSync(join(tmpdir(), 'span-worker-'));
+    const workerUrl = join(workerDir, 'span-worker.mjs');
+    writeFileSync(workerUrl, await bundleForBrowser('packages/attribution/src/span/spanWorker.ts'));
+    const inNode = await buildSpanIndexInWorkers(chapters, {
+      tokenizer,
+      workers: 3,
+      batchSize: 50_000,
+      workerUrl,
+    });
+    expect(inPage.shards).toBe(3);
+    // The page is not cross-origin isolated: shards come back copied, not shared.
+    expect(inPage.shared).toBe(false);
+    expect(inPage.digest).toBe(createHash('sha256').update(serializeSpanIndex(inNode)).digest('hex'));
     await page.close();
   });
 });

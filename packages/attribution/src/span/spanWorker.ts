@@ -43,7 +43,7 @@ async function channel(): Promise<Channel> {
   };
 }
 
-const port = await channel();
+let port: Channel;
 const batches: SpanDocument[][] = [];
 let ended = false;
 let wake: (() => void) | null = null;
@@ -126,7 +126,14 @@ async function run(init: Extract<WorkerRequest, { type: 'init' }>): Promise<void
   );
 }
 
-port.listen((message) => {
+// No top-level await (the package also ships a CommonJS build): Node's port keeps messages
+// until a listener is attached, and a Web Worker's channel is ready at once.
+void channel().then((ready) => {
+  port = ready;
+  port.listen(onMessage);
+});
+
+function onMessage(message: WorkerRequest): void {
   if (message.type === 'init') {
     if (started) return;
     started = true;
@@ -143,4 +150,4 @@ port.listen((message) => {
   const w = wake;
   wake = null;
   w?.();
-});
+}
