@@ -2,11 +2,19 @@
 // The headline indexes GPT-2 tokens, as LLM span indexes do (infini-gram, OLMoTrace): it counts
 // tokenize + sort + tables over the corpus bytes, against libdivsufsort sorting those bytes.
 // The byte-symbol build (one symbol per byte) is reported beside it, and becomes the headline
-// if it alone reaches libdivsufsort's throughput.
+// if it alone reaches libdivsufsort's throughput. Both are also built with buildSpanIndexInWorkers
+// on the machine's cores (`ours.workers`), on wall time against libdivsufsort's (one thread).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { buildSpanIndex, createByteTokenizer, fromTiktokenRanks } from '@openledger/attribution';
+import {
+  buildSpanIndex,
+  buildSpanIndexInWorkers,
+  createByteTokenizer,
+  fromTiktokenRanks,
+} from '@openledger/attribution';
+import { build } from 'esbuild';
 import gpt2 from 'js-tiktoken/ranks/gpt2';
 import { CORPUS_SOURCE, cacheDir, loadCorpus, root } from './corpus.js';
 
@@ -22,9 +30,13 @@ interface ChildResult {
   setupSeconds: number;
 }
 
+/** The worker script of buildSpanIndexInWorkers, bundled as the package build does (from source). */
+const workerScript = join(cacheDir, 'span-worker.mjs');
+
 if (process.argv.includes('--child')) {
   // Measured in a fresh process so peak RSS reflects this build alone.
-  const symbols = process.argv.at(-1) === 'gpt2' ? 'gpt2' : 'bytes';
+  const symbols = process.argv.at(-2) === 'gpt2' ? 'gpt2' : 'bytes';
+  const workers = Number(process.argv.at(-1));
   const docs = loadCorpus();
   // Loading a tokenizer's vocabulary is setup, like loading a model: timed apart.
   const s0 = performance.now();
@@ -38,9 +50,10 @@ if (process.argv.includes('--child')) {
   let sortCpu = c0;
   let sortMs = 0;
   let sortCpuSeconds = 0;
-  const index = await buildSpanIndex(docs, {
+  // With workers, each one rebuilds the tokenizer from its recipe inside the timed build.
+  const options = {
     tokenizer,
-    onProgress: (p) => {
+    onProgress: (p: { phase: string }) => {
       if (p.phase === 'sort') {
         sortStart = performance.now();
         sortCpu = process.cpuUsage();
@@ -51,7 +64,11 @@ if (process.argv.includes('--child')) {
         sortCpuSeconds = (c.user + c.system) / 1e6;
       }
     },
-  });
+  };
+  const index =
+    workers > 0
+      ? await buildSpanIndexInWorkers(docs, { ...options, workers, workerUrl: workerScript })
+      : await buildSpanIndex(docs, options);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -109,11 +126,27 @@ try {
   );
 }
 
-const ours: Record<'bytes' | 'gpt2', ChildResult[]> = { bytes: [], gpt2: [] };
+await build({
+  entryPoints: [join(root, 'packages/attribution/src/span/spanWorker.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  outfile: workerScript,
+  logLevel: 'silent',
+});
+const WORKERS = Math.min(4, availableParallelism());
+const configs = [
+  { symbols: 'gpt2', workers: 0 },
+  { symbols: 'bytes', workers: 0 },
+  { symbols: 'gpt2', workers: WORKERS },
+  { symbols: 'bytes', workers: WORKERS },
+] as const;
+type Config = `${(typeof configs)[number]['symbols']}:${number}`;
+const ours: Partial<Record<Config, ChildResult[]>> = {};
 const ref: { n: number; seconds: number; cpu_seconds: number; max_rss_kb: number; rss_before_kb: number }[] =
   [];
 for (let r = 0; r < RUNS; r++) {
-  for (const symbols of ['gpt2', 'bytes'] as const) {
+  for (const { symbols, workers } of configs) {
     const child = spawnSync(
       process.execPath,
       [
@@ -124,14 +157,16 @@ for (let r = 0; r < RUNS; r++) {
         import.meta.filename,
         '--child',
         symbols,
+        String(workers),
       ],
       { cwd: root, encoding: 'utf8', maxBuffer: 1 << 20 },
     );
     if (child.status !== 0) throw new Error(`ours (${symbols}) failed: ${child.stderr}`);
     const o: ChildResult = JSON.parse(child.stdout.trim().split('\n').pop()!);
-    ours[symbols].push(o);
+    const key: Config = `${symbols}:${workers}`;
+    ours[key] = [...(ours[key] ?? []), o];
     console.error(
-      `  ours (${symbols === 'gpt2' ? 'GPT-2 tokens' : 'bytes'}) run ${r + 1}: ${o.cpuSeconds.toFixed(2)} s CPU, ` +
+      `  ours (${symbols === 'gpt2' ? 'GPT-2 tokens' : 'bytes'}${workers ? `, ${workers} workers` : ''}) run ${r + 1}: ${o.cpuSeconds.toFixed(2)} s CPU, ` +
         `${o.seconds.toFixed(2)} s wall (sort ${o.sortCpuSeconds.toFixed(2)} s CPU; ${o.n} symbols)`,
     );
   }
@@ -160,8 +195,21 @@ const figures = (runs: ChildResult[]) => {
     tokenizer_setup_seconds: round(best.setupSeconds, 3),
   };
 };
-const tokens = figures(ours.gpt2);
-const byteSymbols = figures(ours.bytes);
+const tokens = figures(ours['gpt2:0']!);
+const byteSymbols = figures(ours['bytes:0']!);
+// Several threads: throughput on wall time (the fastest run) against libdivsufsort's wall time.
+const refWallMbps = bytes / 1e6 / Math.min(...ref.map((x) => x.seconds));
+const parallel = (runs: ChildResult[]) => {
+  const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+  const mbps = bytes / 1e6 / best.seconds;
+  return {
+    mb_per_s_wall: round(mbps),
+    wall_seconds: round(best.seconds, 3),
+    cpu_seconds: round(best.cpuSeconds, 3),
+    peak_bytes_per_symbol: round(Math.max(...runs.map((o) => o.peakDelta)) / best.n),
+    ratio_wall: round(mbps / refWallMbps, 3),
+  };
+};
 // The byte build is the headline only if it reaches libdivsufsort's throughput by itself.
 const bytesLead = byteSymbols.mb_per_s >= refMbps;
 const [lead, other, leadName, otherName] = bytesLead
@@ -178,6 +226,13 @@ console.log(
       symbols_are:
         leadName === 'bytes' ? 'bytes' : 'GPT-2 tokens (fromTiktokenRanks over js-tiktoken/ranks/gpt2)',
       algorithm: 'tokenize + SA-IS (WebAssembly assembled in TypeScript; JavaScript fallback) + tables',
+      // buildSpanIndexInWorkers: one shard per worker; libdivsufsort runs on one thread.
+      workers: {
+        workers: WORKERS,
+        cores: availableParallelism(),
+        gpt2_tokens: parallel(ours[`gpt2:${WORKERS}`]!),
+        byte_symbols: parallel(ours[`bytes:${WORKERS}`]!),
+      },
     },
     reference: {
       name: 'libdivsufsort',
