@@ -1,4 +1,5 @@
 import { AbortError } from '@openledger/core';
+import { checkedVocabSize, documentContent } from './documents.js';
 import { SpanIndexUsageError } from './errors.js';
 import { FORMAT_VERSION } from './format.js';
 import { MemoryColumns } from './memory.js';
@@ -42,12 +43,7 @@ export async function buildSpanIndex(
   options: BuildSpanIndexParameters,
 ): Promise<BuildSpanIndexReturnType> {
   const { tokenizer, onProgress, signal } = options;
-  const vocabSize = tokenizer.vocabSize;
-  if (!Number.isInteger(vocabSize) || vocabSize < 1 || vocabSize >= 0xffffffff) {
-    throw new SpanIndexUsageError(
-      `Tokenizer vocabSize must be an integer in [1, 2^32 − 1), got ${vocabSize}.`,
-    );
-  }
+  const vocabSize = checkedVocabSize(tokenizer);
   const maxShard = options.maxShardTokens ?? MAX_SHARD_TOKENS;
   if (!Number.isInteger(maxShard) || maxShard < 2 || maxShard > MAX_SHARD_TOKENS) {
     throw new SpanIndexUsageError(`maxShardTokens must be an integer in [2, 2^31 − 1], got ${maxShard}.`);
@@ -112,13 +108,8 @@ export async function buildSpanIndex(
 
   for await (const doc of documents as AsyncIterable<SpanDocument>) {
     checkAbort();
-    if (!doc || typeof doc.id !== 'string' || typeof doc.contributor !== 'string') {
-      throw new SpanIndexUsageError(`Document ${ids.length} needs string "id" and "contributor".`);
-    }
-    let toks: ArrayLike<number>;
-    if ('text' in doc && typeof doc.text === 'string') toks = tokenizer.encode(doc.text);
-    else if ('tokens' in doc && doc.tokens && typeof doc.tokens.length === 'number') toks = doc.tokens;
-    else throw new SpanIndexUsageError(`Document "${doc.id}" needs "text" (string) or "tokens".`);
+    const content = documentContent(doc, ids.length);
+    const toks = typeof content === 'string' ? tokenizer.encode(content) : content;
     const need = toks.length + 1;
     if (need > maxShard) {
       throw new SpanIndexUsageError(

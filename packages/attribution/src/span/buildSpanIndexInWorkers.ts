@@ -1,5 +1,6 @@
 import { AbortError } from '@openledger/core';
 import type { TokenizerRecipe } from '../tokenizers/types.js';
+import { checkedVocabSize, documentContent } from './documents.js';
 import { SpanIndexUsageError } from './errors.js';
 import { FORMAT_VERSION } from './format.js';
 import { MemoryColumns } from './memory.js';
@@ -106,12 +107,7 @@ export async function buildSpanIndexInWorkers(
   options: BuildSpanIndexInWorkersParameters,
 ): Promise<BuildSpanIndexInWorkersReturnType> {
   const { tokenizer, onProgress, signal } = options;
-  const vocabSize = tokenizer.vocabSize;
-  if (!Number.isInteger(vocabSize) || vocabSize < 1 || vocabSize >= 0xffffffff) {
-    throw new SpanIndexUsageError(
-      `Tokenizer vocabSize must be an integer in [1, 2^32 − 1), got ${vocabSize}.`,
-    );
-  }
+  const vocabSize = checkedVocabSize(tokenizer);
   const workers = options.workers ?? Math.min(4, await cores());
   if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
     throw new SpanIndexUsageError(`workers must be an integer in [1, 256], got ${workers}.`);
@@ -205,21 +201,16 @@ export async function buildSpanIndexInWorkers(
     };
     for await (const doc of documents as AsyncIterable<SpanDocument>) {
       check();
-      if (!doc || typeof doc.id !== 'string' || typeof doc.contributor !== 'string') {
-        throw new SpanIndexUsageError(`Document ${count} needs string "id" and "contributor".`);
-      }
+      const content = documentContent(doc, count);
       let item: SpanDocument = doc;
-      if ('text' in doc && typeof doc.text === 'string') {
-        if (recipe) size += doc.text.length;
-        else {
-          // Without a recipe the workers cannot tokenize: do it here.
-          const tokens = tokenizer.encode(doc.text);
-          item = { id: doc.id, contributor: doc.contributor, tokens };
-          size += tokens.length;
-        }
-      } else if ('tokens' in doc && doc.tokens && typeof doc.tokens.length === 'number') {
-        size += doc.tokens.length;
-      } else throw new SpanIndexUsageError(`Document "${doc.id}" needs "text" (string) or "tokens".`);
+      if (typeof content !== 'string') size += content.length;
+      else if (recipe) size += content.length;
+      else {
+        // Without a recipe the workers cannot tokenize: do it here.
+        const tokens = tokenizer.encode(content);
+        item = { id: doc.id, contributor: doc.contributor, tokens };
+        size += tokens.length;
+      }
       batch.push(item);
       count++;
       if (size >= batchSize) await send();
