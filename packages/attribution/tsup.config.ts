@@ -6,5 +6,5 @@ export default definePackageConfig({
   onnxruntime: 'src/onnxruntime.ts',
   transformers: 'src/transformers.ts',
   // The worker script of buildSpanIndexInWorkers (found next to the module at run time).
-  'span-worker': 'src/span/spanWorker.ts',
+  'span-worker': 'src/span/span-worker.ts',
 });

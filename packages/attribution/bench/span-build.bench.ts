@@ -127,10 +127,12 @@ try {
 }
 
 await build({
-  entryPoints: [join(root, 'packages/attribution/src/span/spanWorker.ts')],
+  entryPoints: [join(root, 'packages/attribution/src/span/span-worker.ts')],
   bundle: true,
   format: 'esm',
   platform: 'neutral',
+  // The workspace packages' sources (their dist/ may not be built yet).
+  conditions: ['@openledger/source'],
   outfile: workerScript,
   logLevel: 'silent',
 });

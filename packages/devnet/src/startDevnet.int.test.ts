@@ -179,9 +179,13 @@ describe('startDevnet', () => {
       const hash = await rpc(rpcUrl, 'eth_sendTransaction', [
         { from: accounts[0]!.address, data: '0x600060005360016000f3' },
       ]);
-      const receipt = (await rpc(rpcUrl, 'eth_getTransactionReceipt', [hash])) as {
-        contractAddress: `0x${string}`;
-      };
+      // Automine seals the block as it answers, but the receipt can lag a moment under load.
+      let receipt: { contractAddress: `0x${string}` } | null = null;
+      for (let tries = 0; !receipt && tries < 200; tries++) {
+        if (tries) await new Promise((r) => setTimeout(r, 25));
+        receipt = (await rpc(rpcUrl, 'eth_getTransactionReceipt', [hash])) as typeof receipt;
+      }
+      if (!receipt) throw new Error(`no receipt for ${hash}`);
       return { probe: receipt.contractAddress };
     };
     const first = await start({ dataDir, contracts: deploy });

@@ -37,7 +37,7 @@ beforeAll(async () => {
     },
     '/index.olspan': { body: bytes },
     '/span-worker.js': {
-      body: await bundleForBrowser('packages/attribution/src/span/spanWorker.ts'),
+      body: await bundleForBrowser('packages/attribution/src/span/span-worker.ts'),
       type: 'text/javascript',
     },
   });
@@ -109,7 +109,7 @@ describe('span attribution in Chromium', () => {
     // The same worker script for Node (worker threads load JavaScript, not TypeScript).
     workerDir = mkdtempSync(join(tmpdir(), 'span-worker-'));
     const workerUrl = join(workerDir, 'span-worker.mjs');
-    writeFileSync(workerUrl, await bundleForBrowser('packages/attribution/src/span/spanWorker.ts'));
+    writeFileSync(workerUrl, await bundleForBrowser('packages/attribution/src/span/span-worker.ts'));
     const inNode = await buildSpanIndexInWorkers(chapters, {
       tokenizer,
       workers: 3,

@@ -1,5 +1,5 @@
 // buildSpanIndexInWorkers in real worker threads. The worker script is the package's own
-// `spanWorker.ts`, bundled here with esbuild as the package build bundles it (worker threads
+// `span-worker.ts`, bundled here with esbuild as the package build bundles it (worker threads
 // cannot load TypeScript sources).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,10 +28,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'span-worker-'));
   workerUrl = join(dir, 'span-worker.mjs');
   await build({
-    entryPoints: [join(import.meta.dirname, 'spanWorker.ts')],
+    entryPoints: [join(import.meta.dirname, 'span-worker.ts')],
     bundle: true,
     format: 'esm',
     platform: 'neutral',
+    // The workspace packages' sources (their dist/ may not be built yet).
+    conditions: ['@openledger/source'],
     outfile: workerUrl,
     logLevel: 'silent',
   });
