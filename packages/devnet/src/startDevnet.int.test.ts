@@ -180,10 +180,11 @@ describe('startDevnet', () => {
         { from: accounts[0]!.address, data: '0x600060005360016000f3' },
       ]);
       // Automine seals the block as it answers, but the receipt can lag a moment under load.
-      let receipt: { contractAddress: `0x${string}` } | null = null;
+      type Receipt = { contractAddress: `0x${string}` } | null;
+      let receipt: Receipt = null;
       for (let tries = 0; !receipt && tries < 200; tries++) {
         if (tries) await new Promise((r) => setTimeout(r, 25));
-        receipt = (await rpc(rpcUrl, 'eth_getTransactionReceipt', [hash])) as typeof receipt;
+        receipt = (await rpc(rpcUrl, 'eth_getTransactionReceipt', [hash])) as Receipt;
       }
       if (!receipt) throw new Error(`no receipt for ${hash}`);
       return { probe: receipt.contractAddress };
