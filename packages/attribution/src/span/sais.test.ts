@@ -174,6 +174,38 @@ describe('suffixArray (SA-IS) and suffixArrayWasm', () => {
     );
   });
 
+  test('orders texts that span several read-ahead blocks and calls, at every width', () => {
+    // The WebAssembly loops run in calls over [lo, hi) and read ahead in blocks of 1024 entries
+    // inside each: block ends, partial blocks, calls that start mid-array and the recursion's
+    // 32-bit levels must all leave the order intact. Lengths are around multiples of 1024.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -3, max: 3 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 2, max: 9 }),
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.constantFrom(undefined, 1, 700, 1024, 1500),
+        (delta, blocks, k, seed, chunk) => {
+          const n = 1024 * blocks + delta;
+          let s = seed;
+          const t = Array.from({ length: n }, (_, i) => {
+            s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+            // Mostly periodic with random breaks: deep recursion, many equal LMS substrings.
+            return s >>> 28 === 0 ? (s >>> 8) % k : i % Math.max(2, k - 1);
+          });
+          for (const Text of [Uint8Array, Uint16Array, Uint32Array]) {
+            for (const compareNames of [false, true]) {
+              const out = suffixArrayWasm(Text.from(t), n, k, { chunk, compareNames });
+              expect(out).not.toBeNull();
+              expectOrdered(t, out!.sa);
+            }
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   test('is a permutation on a larger random text with many repeats', () => {
     const n = 20_000;
     const t = Array.from({ length: n }, (_, i) => (((i * 7919) % 13) % 5) + (i % 200 === 0 ? 1 : 0));

@@ -175,7 +175,7 @@ function functions(): Fn[] {
      */
     const touchAt = (f: Fn, q: Code): Code =>
       f.set('acc', add(f.get('acc'), load(f.get('T'), clampIndex(q, f.get('n')))));
-    /** Entry j holds p + 1 (p the suffix to induce from) or a flag: read ahead at p − 1... p. */
+    /** Entry j holds p + 1 (p the suffix to induce from) or a flag: T[p] is read ahead. */
     const touchInduce = (f: Fn): Code => touchAt(f, sub(load32(at(f.get('SA'), f.get('j'))), int(1)));
     /** Stage 3's entries are the sorted LMS positions themselves. */
     const touchPlace = (f: Fn): Code => touchAt(f, load32(at(f.get('SA'), f.get('j'))));
@@ -716,7 +716,13 @@ class Run {
   top: number;
   budget: number;
   private view: Int32Array;
-  constructor(module: WebAssembly.Module, mem: WebAssembly.Memory, top: number, budget: number) {
+  constructor(
+    module: WebAssembly.Module,
+    mem: WebAssembly.Memory,
+    top: number,
+    budget: number,
+    private readonly fixedChunk?: number,
+  ) {
     this.mem = mem;
     this.ex = new WebAssembly.Instance(module, { s: { m: this.mem } }).exports as unknown as Exports;
     this.view = new Int32Array(this.mem.buffer);
@@ -738,25 +744,25 @@ class Run {
   }
   /** Call `f(lo, hi)` over [lo, hi) in ascending chunks (see FIRST_CHUNK) for `loop`. */
   up(loop: string, lo: number, hi: number, f: (lo: number, hi: number) => void): void {
-    let chunk = chunks.get(loop) ?? FIRST_CHUNK;
+    let chunk = this.fixedChunk ?? chunks.get(loop) ?? FIRST_CHUNK;
     for (let a = lo; a < hi; ) {
       const b = Math.min(hi, a + chunk);
       f(a, b);
       a = b;
-      if (chunk < LAST_CHUNK) chunk *= 2;
+      if (chunk < LAST_CHUNK && !this.fixedChunk) chunk *= 2;
     }
-    chunks.set(loop, chunk);
+    if (!this.fixedChunk) chunks.set(loop, chunk);
   }
   /** Same, descending. */
   down(loop: string, lo: number, hi: number, f: (lo: number, hi: number) => void): void {
-    let chunk = chunks.get(loop) ?? FIRST_CHUNK;
+    let chunk = this.fixedChunk ?? chunks.get(loop) ?? FIRST_CHUNK;
     for (let b = hi; b > lo; ) {
       const a = Math.max(lo, b - chunk);
       f(a, b);
       b = a;
-      if (chunk < LAST_CHUNK) chunk *= 2;
+      if (chunk < LAST_CHUNK && !this.fixedChunk) chunk *= 2;
     }
-    chunks.set(loop, chunk);
+    if (!this.fixedChunk) chunks.set(loop, chunk);
   }
 }
 
@@ -1039,7 +1045,13 @@ export class WasmTokenBuffer {
     if (saAt + 4 * n + 16 * alphabetSize > MAX_BYTES) return null;
     let r: Run;
     try {
-      r = new Run(this.module, this.memory, saAt, tuning?.bucketBudget ?? Math.max(1 << 18, n >>> 2));
+      r = new Run(
+        this.module,
+        this.memory,
+        saAt,
+        tuning?.bucketBudget ?? Math.max(1 << 18, n >>> 2),
+        tuning?.chunk,
+      );
       r.alloc(4 * n);
     } catch {
       return null;
@@ -1074,6 +1086,8 @@ export class WasmTokenBuffer {
 export interface SaisWasmTuning {
   compareNames?: boolean;
   bucketBudget?: number;
+  /** Entries per call of every loop (default: doubling per loop, see FIRST_CHUNK). */
+  chunk?: number;
 }
 
 /**
