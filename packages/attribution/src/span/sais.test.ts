@@ -94,6 +94,15 @@ function expectOrdered(t: ArrayLike<number>, sa: Int32Array): void {
   expect(unordered).toBe(0);
 }
 
+/** A reproducible pseudo-random stream: the successive states of a 32-bit linear congruential generator. */
+function lcg(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state;
+  };
+}
+
 function fibonacciWord(n: number): number[] {
   let a = [0];
   let b = [0, 1];
@@ -187,9 +196,9 @@ describe('suffixArray (SA-IS) and suffixArrayWasm', () => {
         fc.constantFrom(undefined, 1, 700, 1024, 1500),
         (delta, blocks, k, seed, chunk) => {
           const n = 1024 * blocks + delta;
-          let s = seed;
+          const next = lcg(seed);
           const t = Array.from({ length: n }, (_, i) => {
-            s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+            const s = next();
             // Mostly periodic with random breaks: deep recursion, many equal LMS substrings.
             return s >>> 28 === 0 ? (s >>> 8) % k : i % Math.max(2, k - 1);
           });
@@ -232,10 +241,10 @@ describe('suffixArray (SA-IS) and suffixArrayWasm', () => {
     const buffer = WasmTokenBuffer.create(Uint16Array, 4)!;
     const n = 200_000;
     let tokens = buffer.reserve(16)!;
-    let seed = 1;
+    const next = lcg(1);
     for (let i = 0; i < n; i++) {
       if (i >= tokens.length) tokens = buffer.reserve(i + 1)!;
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const seed = next();
       tokens[i] = i % 1000 === 999 ? 300 : 97 + ((seed >>> 16) % 23);
     }
     const out = buffer.sort(n, 301)!;
@@ -246,11 +255,8 @@ describe('suffixArray (SA-IS) and suffixArrayWasm', () => {
   test('sorts wide texts that use at most 256 symbols through a byte copy, order kept', () => {
     // Bytes plus a separator above them (the byte tokenizer's index), and a sparse wide alphabet.
     const n = 30_000;
-    let seed = 7;
-    const rnd = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed >>> 8;
-    };
+    const next = lcg(7);
+    const rnd = () => next() >>> 8;
     const bytes = Array.from({ length: n }, (_, i) => (i % 97 === 96 ? 256 : 97 + (rnd() % 4)));
     const sparse = Array.from({ length: n }, () => (rnd() % 200) * 300);
     for (const [t, k] of [
