@@ -789,6 +789,30 @@ function bucketEnds(v: Int32Array, C: number, B: number, k: number): void {
   }
 }
 
+/** Largest alphabet whose LMS counts per bucket a level keeps (see `placeRuns`). */
+const RUNS_LIMIT = 1 << 16;
+
+/**
+ * Stage 3 for a small alphabet: the sorted LMS suffixes SA[0..m) come in runs, one per bucket
+ * (they are sorted by first symbol), and each run moves to the end of its bucket (ends at E,
+ * run lengths at L). Runs move right, so taking buckets from the last keeps every run's source
+ * intact until it moves; everything not a destination is zeroed.
+ */
+function placeRuns(v: Int32Array, sa4: number, n: number, m: number, E: number, L: number, k: number): void {
+  let j = m;
+  let free = n;
+  for (let c = k - 1; c >= 0 && j > 0; c--) {
+    const count = v[L + c]!;
+    if (count === 0) continue;
+    const end = v[E + c]!;
+    v.fill(0, sa4 + end, sa4 + free);
+    v.copyWithin(sa4 + end - count, sa4 + j - count, sa4 + j);
+    j -= count;
+    free = end - count;
+  }
+  v.fill(0, sa4, sa4 + free);
+}
+
 /** One SA-IS level; byte addresses T (width w), SA; scratch `free` of `freeLen` entries or -1. */
 function level(
   r: Run,
@@ -852,6 +876,19 @@ function level(
   r.down(`seed${w}`, 0, last, (lo, hi) => ex[`seed${w}`]!(T, lo, hi, STATE, SA, B));
   const m = r.i32[2]!;
   const lms = r.i32[3]!;
+  // For small alphabets, keep how many LMS positions each bucket holds: stage 3 then places
+  // the sorted LMS suffixes as runs, one per bucket, without reading the text at random.
+  let runs = -1;
+  if (!recount && k <= RUNS_LIMIT && m > 1) {
+    runs = r.alloc(4 * k);
+    const v = r.i32;
+    const l4 = runs >> 2;
+    let end = 0;
+    for (let c = 0; c < k; c++) {
+      end += v[c4 + c]!;
+      v[l4 + c] = end - v[b4 + c]!;
+    }
+  }
 
   let names = m;
   if (m > 1 && D >= 0) {
@@ -933,8 +970,11 @@ function level(
   // Stage 3: sorted LMS suffixes to the ends of their buckets, then induce.
   if (recount) doCount();
   bucketEnds(r.i32, c4, b4, k);
-  r.i32.fill(0, sa4 + m, sa4 + n);
-  r.down(`place${w}`, 0, m, (lo, hi) => ex[`place${w}`]!(T, SA, B, lo, hi, n));
+  if (runs >= 0) placeRuns(r.i32, sa4, n, m, b4, runs >> 2, k);
+  else {
+    r.i32.fill(0, sa4 + m, sa4 + n);
+    r.down(`place${w}`, 0, m, (lo, hi) => ex[`place${w}`]!(T, SA, B, lo, hi, n));
+  }
   if (recount) doCount();
   bucketStarts(r.i32, c4, b4, k);
   {
