@@ -1,4 +1,6 @@
-import * as z from 'zod';
+// zod/mini: the loader needs plain shape checks, and classic zod would add ~20 kB gz to every
+// bundle that loads an index.
+import * as z from 'zod/mini';
 
 /** Version of the binary layout written by `serializeSpanIndex`. */
 export const FORMAT_VERSION = 1;
@@ -26,40 +28,41 @@ export const formatSchemas = (): ReturnType<typeof makeSchemas> => {
 };
 
 function makeSchemas() {
+  const count = () => z.int().check(z.nonnegative());
   const section = z.object({
-    offset: z.number().int().nonnegative(),
-    length: z.number().int().nonnegative(),
-    crc32: z.number().int().min(0).max(0xffffffff),
+    offset: count(),
+    length: count(),
+    crc32: z.int().check(z.gte(0), z.lte(0xffffffff)),
   });
   /** The JSON header after the preamble: counts and the section table. */
   const header = z.object({
-    tokenizerId: z.string().max(1024),
-    vocabSize: z.number().int().min(1).max(0xfffffffe),
+    tokenizerId: z.string().check(z.maxLength(1024)),
+    vocabSize: z.int().check(z.gte(1), z.lte(0xfffffffe)),
     tokenWidth: z.union([z.literal(2), z.literal(4)]),
-    totalTokens: z.number().int().nonnegative(),
-    documentCount: z.number().int().nonnegative(),
+    totalTokens: count(),
+    documentCount: count(),
     unigram: section,
     documents: section,
     shards: z
       .array(
         z.object({
-          tokenCount: z.number().int().min(1).max(0x7fffffff),
-          firstDocument: z.number().int().nonnegative(),
-          documentCount: z.number().int().min(1),
+          tokenCount: z.int().check(z.gte(1), z.lte(0x7fffffff)),
+          firstDocument: count(),
+          documentCount: z.int().check(z.gte(1)),
           tokens: section,
           suffixArray: section,
           documentStarts: section,
           /** Optional (files without it load and search without it): see `sample.ts`. */
-          sample: z
-            .object({
-              every: z.number().int().min(1).max(0x7fffffff),
-              prefix: z.number().int().min(1).max(256),
+          sample: z.optional(
+            z.object({
+              every: z.int().check(z.gte(1), z.lte(0x7fffffff)),
+              prefix: z.int().check(z.gte(1), z.lte(256)),
               tokens: section,
-            })
-            .optional(),
+            }),
+          ),
         }),
       )
-      .max(1 << 16),
+      .check(z.maxLength(1 << 16)),
   });
   /** The documents section: ids and contributors in index order. */
   const documents = z.object({ ids: z.array(z.string()), contributors: z.array(z.string()) });
