@@ -1,6 +1,6 @@
 /**
  * The WebAssembly binary encoding pieces the runtime-assembled kernels share (the GEMM kernel in
- * linalg/simdKernel.ts and the SA-IS sorter in span/saisWasm.ts): LEB128 integers, names,
+ * linalg/simdKernel.ts and, through wasmCode.ts, the SA-IS sorter and the pre-tokeniser): LEB128 integers, names,
  * sections and the module header.
  */
 

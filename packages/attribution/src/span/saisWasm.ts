@@ -14,88 +14,39 @@
  * released on return. Text and suffix array are handed back as views of the memory, so the
  * sort copies neither.
  */
-import { section, sleb, str, uleb, wasmModule } from '../internal/wasmEncoding.js';
+import {
+  add,
+  and,
+  type Code,
+  eq,
+  eqz,
+  Fn,
+  geS,
+  gtS,
+  ifThen,
+  int,
+  load8,
+  load32,
+  ltS,
+  ltU,
+  moduleBytes,
+  ne,
+  or,
+  select,
+  shl,
+  shrS,
+  store8,
+  store32,
+  sub,
+  whileLoop,
+  xor,
+} from '../internal/wasmCode.js';
 import type { SaisText } from './sais.js';
-
-type Code = (number | Code)[];
 
 const PAGE = 65536;
 /** Largest memory asked for (wasm32 addresses), in pages and bytes. */
 const MAX_PAGES = 0xffff;
 const MAX_BYTES = MAX_PAGES * PAGE;
-
-const flat = (c: Code): number[] => (c as number[]).flat(Number.POSITIVE_INFINITY as 1) as number[];
-
-// Expressions: each helper returns code that leaves one i32 on the stack (statements leave none).
-const I32 = 0x7f;
-const int = (v: number): Code => [0x41, ...sleb(v | 0)];
-const bin =
-  (opcode: number) =>
-  (a: Code, b: Code): Code => [a, b, opcode];
-const add = bin(0x6a);
-const sub = bin(0x6b);
-const and = bin(0x71);
-const or = bin(0x72);
-const xor = bin(0x73);
-const shl = bin(0x74);
-const shrS = bin(0x75);
-const eq = bin(0x46);
-const ne = bin(0x47);
-const ltS = bin(0x48);
-const gtS = bin(0x4a);
-const geS = bin(0x4e);
-const ltU = bin(0x49);
-const eqz = (a: Code): Code => [a, 0x45];
-/** `cond ? a : b` without a branch. */
-const select = (a: Code, b: Code, cond: Code): Code => [a, b, cond, 0x1b];
-const load32 = (addr: Code): Code => [addr, 0x28, 2, 0];
-const store32 = (addr: Code, value: Code): Code => [addr, value, 0x36, 2, 0];
-const store8 = (addr: Code, value: Code): Code => [addr, value, 0x3a, 0, 0];
-const load8 = (addr: Code): Code => [addr, 0x2d, 0, 0];
-const ifThen = (cond: Code, then: Code, otherwise?: Code): Code => [
-  cond,
-  0x04,
-  0x40,
-  then,
-  otherwise ? [0x05, otherwise] : [],
-  0x0b,
-];
-/** `while (cond) body` (a `break` inside is `br 1`). */
-const whileLoop = (cond: Code, body: Code): Code => [
-  0x02,
-  0x40,
-  0x03,
-  0x40,
-  eqz(cond),
-  0x0d,
-  1,
-  body,
-  0x0c,
-  0,
-  0x0b,
-  0x0b,
-];
-
-/** A function under construction: named i32 locals, the first ones parameters. */
-class Fn {
-  private readonly names = new Map<string, number>();
-  constructor(
-    readonly name: string,
-    readonly params: string[],
-    readonly locals: string[],
-    readonly returns: boolean,
-  ) {
-    for (const p of [...params, ...locals]) this.names.set(p, this.names.size);
-  }
-  private index(v: string): number {
-    const i = this.names.get(v);
-    if (i === undefined) throw new Error(`saisWasm: unknown local ${v} in ${this.name}`);
-    return i;
-  }
-  get = (v: string): Code => [0x20, ...uleb(this.index(v))];
-  set = (v: string, value: Code): Code => [value, 0x21, ...uleb(this.index(v))];
-  inc = (v: string, by = 1): Code => this.set(v, add(this.get(v), int(by)));
-}
 
 /** Address of 32-bit entry `i` of the array at byte address `base`. */
 const at = (base: Code, i: Code): Code => add(base, shl(i, int(2)));
@@ -600,31 +551,7 @@ function functions(): Fn[] {
 
 /** The module's bytes (deterministic: built from the definitions above). */
 export function saisWasmBytes(shared = false): Uint8Array {
-  const fns = functions() as (Fn & { body: Code })[];
-  const types = fns.map((f) => [
-    0x60,
-    ...uleb(f.params.length),
-    ...f.params.map(() => I32),
-    ...(f.returns ? [1, I32] : [0]),
-  ]);
-  const bodies = fns.map((f) => {
-    const b = [...(f.locals.length ? [1, ...uleb(f.locals.length), I32] : [0]), ...flat(f.body), 0x0b];
-    return [...uleb(b.length), ...b];
-  });
-  return wasmModule([
-    section(1, [...uleb(types.length), ...types.flat()]),
-    // The memory import: unshared with no maximum, or shared (flag 3) up to MAX_PAGES.
-    section(2, [
-      1,
-      ...str('s'),
-      ...str('m'),
-      0x02,
-      ...(shared ? [0x03, 0x00, ...uleb(MAX_PAGES)] : [0x00, 0x00]),
-    ]),
-    section(3, [...uleb(fns.length), ...fns.flatMap((_, i) => uleb(i))]),
-    section(7, [...uleb(fns.length), ...fns.flatMap((f, i) => [...str(f.name), 0x00, ...uleb(i)])]),
-    section(10, [...uleb(bodies.length), ...bodies.flat()]),
-  ]);
+  return moduleBytes(functions() as (Fn & { body: Code })[], shared ? MAX_PAGES : undefined);
 }
 
 type Exports = Record<string, (...args: number[]) => number>;
