@@ -1,3 +1,4 @@
+import { Gpt2Pieces, type MissHandler } from './gpt2Wasm.js';
 import type { Tokenizer } from './types.js';
 
 /**
@@ -25,6 +26,11 @@ export interface TiktokenRanks {
 export interface FromTiktokenRanksParameters {
   /** Name of the encoding in the tokenizer id (`tiktoken:<name>`), e.g. `gpt2`. */
   name: string;
+  /**
+   * Pre-tokenise GPT-2's pattern in WebAssembly where the engine allows it (default true). The
+   * ids are the same either way; false keeps the whole tokenizer in JavaScript.
+   */
+  webAssembly?: boolean | undefined;
 }
 
 /**
@@ -49,7 +55,9 @@ const MAX_CACHED_PIECES = 1 << 20;
  * A tokenizer from tiktoken ranks: ids identical to tiktoken's `encode(text, [], [])` (special
  * tokens are encoded as plain text) and to js-tiktoken's, several times faster on corpora.
  * Pieces (the pattern's matches) are encoded once and cached; GPT-2's pattern is scanned by
- * hand instead of by the regular expression; merges look up pairs of token ids in a table.
+ * hand instead of by the regular expression, in WebAssembly where available (with the cache's
+ * most frequent pieces), so that most of a document is tokenized without leaving it; merges look
+ * up pairs of token ids in a table.
  *
  * @param ranks - The vocabulary, e.g. `js-tiktoken/ranks/gpt2` (a package you install).
  * @returns A {@link Tokenizer} whose id is `tiktoken:<name>`.
@@ -72,7 +80,25 @@ export function fromTiktokenRanks(
   let out: Uint16Array | Uint32Array = wide ? new Uint32Array(1 << 12) : new Uint16Array(1 << 12);
   let bounds = new Int32Array(1 << 12);
 
+  // GPT-2's pattern: pre-tokenised in WebAssembly where available, with its own piece cache
+  // (keyed by UTF-8 bytes); documents it cannot take go through the JavaScript path below.
+  const fast =
+    split === splitGpt2 && parameters.webAssembly !== false ? Gpt2Pieces.create(bmpClasses(), wide) : null;
+  const byteCache = fast ? new PieceCache() : null;
+  // A piece the WebAssembly slots miss: from the byte-keyed cache, else merged (then reported
+  // as seen for the first time, see MissHandler).
+  const resolve: MissHandler = (bytes, a, b, h, into, o) => {
+    if (b - a > MAX_CACHED_PIECE) return ~merge.encodeBytes(bytes, a, b - a, into, o);
+    const hit = byteCache!.find(bytes, a, b, h);
+    if (hit >= 0) return byteCache!.copyTokens(hit, into, o);
+    const end = merge.encodeBytes(bytes, a, b - a, into, o);
+    byteCache!.add(bytes, a, b, into, o, end);
+    return ~end;
+  };
+
   const encode = (text: string): Uint16Array | Uint32Array => {
+    const tokens = fast?.encode(text, resolve);
+    if (tokens) return tokens;
     if (bounds.length < 3 * text.length + 3) bounds = new Int32Array(3 * text.length + 3);
     const pieces = split(text, bounds);
     let len = 0;
@@ -134,6 +160,7 @@ export function fromTiktokenRanks(
       kind: 'tiktoken',
       ranks: { pat_str: ranks.pat_str, special_tokens: ranks.special_tokens, bpe_ranks: ranks.bpe_ranks },
       name: parameters.name,
+      ...(parameters.webAssembly === false ? { webAssembly: false } : {}),
     },
   };
 }
@@ -275,7 +302,18 @@ class BytePairEncoder {
   /** Append the tokens of one piece to `out` from `at`; returns the new length. */
   encode(piece: string, out: Uint16Array | Uint32Array, at: number): number {
     if (this.bytes.length < 3 * piece.length) this.bytes = new Uint8Array(3 * piece.length);
-    const n = this.utf8.encodeInto(piece, this.bytes).written;
+    return this.merge(this.utf8.encodeInto(piece, this.bytes).written, out, at);
+  }
+
+  /** The same for a piece given as UTF-8 bytes, `src[a..a + n)`. */
+  encodeBytes(src: Uint8Array, a: number, n: number, out: Uint16Array | Uint32Array, at: number): number {
+    if (this.bytes.length < n) this.bytes = new Uint8Array(2 * n);
+    this.bytes.set(src.subarray(a, a + n));
+    return this.merge(n, out, at);
+  }
+
+  /** Merge the piece in `this.bytes[0..n)`. */
+  private merge(n: number, out: Uint16Array | Uint32Array, at: number): number {
     const bytes = this.bytes;
     if (n === 0) return at;
     // A piece that is a token is that token (tiktoken checks this before merging).
@@ -485,9 +523,10 @@ class PieceCache {
   private toksUsed = 0;
   private lastHash = 0;
 
-  /** Entry of `text[a..b)` (of hash `h`, see {@link pieceHash}), or -1 (then `add` may
-   * follow for the same piece). */
-  find(text: string, a: number, b: number, h: number): number {
+  /** Entry of `text[a..b)` (of hash `h`, see {@link pieceHash}; keys are UTF-16 code units, or
+   * bytes from a `Uint8Array`, one kind per cache), or -1 (then `add` may follow for the same
+   * piece). */
+  find(text: string | Uint8Array, a: number, b: number, h: number): number {
     this.lastHash = h;
     const table = this.table;
     const mask = (table.length >> 1) - 1;
@@ -499,7 +538,8 @@ class PieceCache {
         const k = this.entries[4 * e]!;
         const keys = this.keys;
         let i = 0;
-        while (i < len && keys[k + i] === text.charCodeAt(a + i)) i++;
+        if (typeof text === 'string') while (i < len && keys[k + i] === text.charCodeAt(a + i)) i++;
+        else while (i < len && keys[k + i] === text[a + i]) i++;
         if (i === len) return e;
       }
     }
@@ -514,7 +554,14 @@ class PieceCache {
   }
 
   /** Remember the tokens `out[from..to)` of `text[a..b)` (the piece `find` just missed). */
-  add(text: string, a: number, b: number, out: Uint16Array | Uint32Array, from: number, to: number): void {
+  add(
+    text: string | Uint8Array,
+    a: number,
+    b: number,
+    out: Uint16Array | Uint32Array,
+    from: number,
+    to: number,
+  ): void {
     const len = b - a;
     const ntok = to - from;
     if (this.count === MAX_CACHED_PIECES) this.clear();
@@ -540,7 +587,9 @@ class PieceCache {
     entries[4 * e + 1] = len;
     entries[4 * e + 2] = this.toksUsed;
     entries[4 * e + 3] = ntok;
-    for (let i = 0; i < len; i++) this.keys[this.keysUsed + i] = text.charCodeAt(a + i);
+    if (typeof text === 'string')
+      for (let i = 0; i < len; i++) this.keys[this.keysUsed + i] = text.charCodeAt(a + i);
+    else this.keys.set(text.subarray(a, b), this.keysUsed);
     this.keysUsed += len;
     for (let i = 0; i < ntok; i++) this.toks[this.toksUsed + i] = out[from + i]!;
     this.toksUsed += ntok;
@@ -610,6 +659,13 @@ function classAt(text: string, i: number, table: Uint8Array): number {
   const d = text.charCodeAt(i + 1);
   if (d >= 0xdc00 && d <= 0xdfff) return classOfCodePoint(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
   return OTHER;
+}
+
+/** The class of every BMP code point (surrogates: "other"), for the WebAssembly scanner. */
+function bmpClasses(): Uint8Array {
+  const all = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) all[c] = c >= 0xd800 && c <= 0xdfff ? OTHER : classOfCodePoint(c);
+  return all;
 }
 
 /** Code units taken by the code point at `i`. */

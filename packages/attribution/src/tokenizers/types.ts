@@ -38,4 +38,6 @@ export type TokenizerRecipe =
       readonly kind: 'tiktoken';
       readonly ranks: { pat_str: string; special_tokens: Record<string, number>; bpe_ranks: string };
       readonly name: string;
+      /** False when the tokenizer was made with `webAssembly: false`. */
+      readonly webAssembly?: boolean;
     };

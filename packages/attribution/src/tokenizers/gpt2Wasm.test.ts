@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import gpt2 from 'js-tiktoken/ranks/gpt2';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { mobyDickChapter } from '../span/fixtures/corpus.js';
+import { createTiktokenTokenizer } from './fixtures/tiktoken.js';
+import { Gpt2Pieces, gpt2WasmBytes } from './gpt2Wasm.js';
+import { tokenizerFromRecipe } from './recipe.js';
+import { fromTiktokenRanks } from './tiktoken.js';
+
+const reference = createTiktokenTokenizer('gpt2');
+
+const tokenizer = fromTiktokenRanks(gpt2, { name: 'gpt2' });
+
+/** Encodes `texts` with GPT-2 and reports which went through WebAssembly. */
+function encodeWatched(texts: string[]): { ids: number[][]; inWasm: boolean[] } {
+  const spy = vi.spyOn(Gpt2Pieces.prototype, 'encode');
+  const ids = texts.map((t) => Array.from(tokenizer.encode(t)));
+  const inWasm = spy.mock.results.map((r) => r.type === 'return' && r.value !== null);
+  spy.mockRestore();
+  return { ids, inWasm };
+}
+
+// Code points of every class of GPT-2's pattern, in 1-, 2- and 3-byte UTF-8, with the
+// contractions and the spaces that join or split pieces.
+const bmpPart = fc.constantFrom(
+  "'s",
+  "'ll",
+  "'re",
+  "'x",
+  "'",
+  ' ',
+  '  ',
+  '\n',
+  '\t\n ',
+  '\u00a0',
+  '\u2028',
+  '\u3000 ',
+  'word',
+  ' Ishmael',
+  'é',
+  'ж',
+  '漢字',
+  'x\u0301',
+  '٣',
+  '½',
+  '42',
+  ' 7',
+  '!',
+  '?!',
+  '—',
+  '\ufffd',
+  '\ud800',
+);
+
+describe('GPT-2 pre-tokeniser in WebAssembly', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  test('the module validates and is the same bytes every time', () => {
+    expect(WebAssembly.validate(gpt2WasmBytes())).toBe(true);
+    expect(gpt2WasmBytes()).toEqual(gpt2WasmBytes());
+  });
+
+  test('takes BMP text and gives js-tiktoken ids (Moby-Dick chapters, then again from warm slots)', () => {
+    const texts = [1, 2, 42, 1, 2].map((n) => mobyDickChapter(n));
+    const { ids, inWasm } = encodeWatched(texts);
+    expect(inWasm).toEqual(texts.map(() => true));
+    expect(ids).toEqual(texts.map((t) => Array.from(reference.encode(t))));
+  });
+
+  test('any mix of classes, widths and white space: WebAssembly, JavaScript and js-tiktoken agree', () => {
+    fc.assert(
+      fc.property(fc.array(bmpPart, { maxLength: 60 }), (parts) => {
+        const text = parts.join('');
+        const { ids, inWasm } = encodeWatched([text, text]);
+        expect(inWasm).toEqual([true, true]);
+        const want = Array.from(reference.encode(text));
+        expect(ids[0]).toEqual(want);
+        expect(ids[1]).toEqual(want);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a code point beyond the BMP sends the document to the JavaScript path, with the same ids', () => {
+    const text = `${mobyDickChapter(3).slice(0, 2000)} 😀 𝐀𝐁 ${mobyDickChapter(4).slice(0, 2000)}`;
+    const { ids, inWasm } = encodeWatched([text]);
+    expect(inWasm).toEqual([false]);
+    expect(ids[0]).toEqual(Array.from(reference.encode(text)));
+  });
+
+  test('webAssembly: false never enters the module, and survives the worker recipe', () => {
+    const spy = vi.spyOn(Gpt2Pieces.prototype, 'encode');
+    const js = fromTiktokenRanks(gpt2, { name: 'gpt2', webAssembly: false });
+    const again = tokenizerFromRecipe(js.recipe!);
+    const text = mobyDickChapter(5);
+    expect(Array.from(again.encode(text))).toEqual(Array.from(reference.encode(text)));
+    expect(Array.from(js.encode(text))).toEqual(Array.from(reference.encode(text)));
+    expect(spy).not.toHaveBeenCalled();
+    expect(js.recipe).toMatchObject({ kind: 'tiktoken', webAssembly: false });
+  });
+});

@@ -1,0 +1,408 @@
+/**
+ * GPT-2's pre-tokeniser and its hot piece cache in WebAssembly: the fast path of
+ * `fromTiktokenRanks` for GPT-2's pattern.
+ *
+ * A document is encoded to UTF-8 in the module's memory; one call scans it piece by piece
+ * (GPT-2's pattern, alternatives in the regex's order, as `splitGpt2` in `tiktoken.ts` does on
+ * UTF-16), hashes each piece, and copies the tokens of pieces found in a direct-mapped cache
+ * straight to the output. It returns to JavaScript only at a piece it does not hold (which
+ * JavaScript encodes, caches and puts in a slot) or at a code point beyond the BMP (the caller
+ * then encodes the whole document in JavaScript). In JavaScript the same loop costs about
+ * 80 ns a piece, in property checks, hashing and cache compares that V8 does not fold away.
+ *
+ * Memory: [0, 32) state · class of every BMP code point at {@link CLASSES} · hot slots at
+ * {@link HOT} · the document's bytes, then its tokens, from {@link DATA}.
+ */
+import {
+  add,
+  and,
+  type Code,
+  eq,
+  Fn,
+  gtU,
+  ifThen,
+  int,
+  load8,
+  load32,
+  ltU,
+  moduleBytes,
+  mul,
+  ne,
+  or,
+  ret,
+  shl,
+  shrU,
+  store16,
+  store32,
+  sub,
+  whileLoop,
+  xor,
+} from '../internal/wasmCode.js';
+
+const PAGE = 65536;
+/** Byte address of the class table: one byte per BMP code point (see `SPACE`). */
+const CLASSES = 64;
+/** Hot slots: 64 bytes each, [hash, length | tokens << 8, 3 tokens, up to 44 bytes of key]. */
+const HOT = CLASSES + 65536;
+const HOT_SLOTS = 1 << 13;
+const SLOT_BYTES = 64;
+/** Longest piece (UTF-8 bytes) and most tokens a slot holds. */
+export const HOT_KEY_BYTES = 44;
+const HOT_TOKENS = 3;
+/** Where the document's bytes start. */
+const DATA = HOT + HOT_SLOTS * SLOT_BYTES;
+/** Longest document (UTF-16 code units) encoded here; longer ones take the JavaScript path. */
+export const MAX_WASM_CHARS = 1 << 22;
+
+/** Class of white space in the class table (as in `tiktoken.ts`). */
+const SPACE = 3;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Status of a scan: finished, stopped at a piece not in the cache, or at an astral code point. */
+const DONE = 0;
+export const MISS = 1;
+export const ASTRAL = 2;
+
+/** The scanner, writing 16-bit (`width` 2) or 32-bit tokens. */
+function scanner(width: 2 | 4): Fn & { body: Code } {
+  const f = new Fn(
+    `scan${width}`,
+    ['pos', 'end', 'out', 'o'],
+    [
+      'i',
+      'a',
+      'j',
+      'c',
+      'd',
+      'e',
+      'c0',
+      'cp',
+      'w',
+      'w0',
+      'k',
+      'from',
+      'ls',
+      'h',
+      's',
+      'len',
+      'q',
+      'x',
+      'hit',
+      'nt',
+    ],
+    true,
+  );
+  const g = f.get;
+  const saveState = (status: number): Code => [
+    store32(int(0), g('a')),
+    store32(int(4), g('o')),
+    store32(int(8), g('a')),
+    store32(int(12), g('j')),
+    store32(int(16), g('h')),
+    ret(int(status)),
+  ];
+  /** The code point at byte address `p` into cp, its length into w; astral ones end the scan. */
+  const decode = (p: Code): Code => [
+    f.set('c0', load8(p)),
+    ifThen(
+      ltU(g('c0'), int(0x80)),
+      [f.set('cp', g('c0')), f.set('w', int(1))],
+      ifThen(
+        ltU(g('c0'), int(0xe0)),
+        [
+          f.set('cp', or(shl(and(g('c0'), int(0x1f)), int(6)), and(load8(add(p, int(1))), int(0x3f)))),
+          f.set('w', int(2)),
+        ],
+        ifThen(
+          ltU(g('c0'), int(0xf0)),
+          [
+            f.set(
+              'cp',
+              or(
+                or(shl(and(g('c0'), int(0x0f)), int(12)), shl(and(load8(add(p, int(1))), int(0x3f)), int(6))),
+                and(load8(add(p, int(2))), int(0x3f)),
+              ),
+            ),
+            f.set('w', int(3)),
+          ],
+          saveState(ASTRAL),
+        ),
+      ),
+    ),
+  ];
+  const classOfCp = load8(add(int(CLASSES), g('cp')));
+  /** `break` out of the innermost whileLoop from inside one `ifThen`. */
+  const breakFromIf: Code = [0x0c, 2];
+
+  const findPiece: Code = [
+    f.set('a', g('i')),
+    f.set('j', g('i')),
+    f.set('c', load8(g('i'))),
+    // Contractions: 's 't 'm 'd 're 've 'll.
+    ifThen(and(eq(g('c'), int(39)), ltU(add(g('i'), int(1)), g('end'))), [
+      f.set('d', load8(add(g('i'), int(1)))),
+      ifThen(
+        or(or(eq(g('d'), int(115)), eq(g('d'), int(116))), or(eq(g('d'), int(109)), eq(g('d'), int(100)))),
+        f.set('j', add(g('i'), int(2))),
+        ifThen(ltU(add(g('i'), int(2)), g('end')), [
+          f.set('e', load8(add(g('i'), int(2)))),
+          ifThen(
+            or(
+              and(eq(g('e'), int(101)), or(eq(g('d'), int(114)), eq(g('d'), int(118)))),
+              and(eq(g('d'), int(108)), eq(g('e'), int(108))),
+            ),
+            f.set('j', add(g('i'), int(3))),
+          ),
+        ]),
+      ),
+    ]),
+    ifThen(eq(g('j'), g('a')), [
+      decode(g('i')),
+      f.set('k', classOfCp),
+      f.set('w0', g('w')),
+      f.set('from', g('i')),
+      // ' ?X+': a space joins the run of the class that follows it.
+      ifThen(and(eq(g('c'), int(32)), ltU(add(g('i'), int(1)), g('end'))), [
+        decode(add(g('i'), int(1))),
+        ifThen(ne(classOfCp, int(SPACE)), [f.set('k', classOfCp), f.set('from', add(g('i'), int(1)))]),
+      ]),
+      ifThen(
+        ne(g('k'), int(SPACE)),
+        [
+          decode(g('from')),
+          f.set('j', add(g('from'), g('w'))),
+          whileLoop(ltU(g('j'), g('end')), [
+            decode(g('j')),
+            ifThen(ne(classOfCp, g('k')), breakFromIf),
+            f.set('j', add(g('j'), g('w'))),
+          ]),
+        ],
+        [
+          // White space: all of it at the end, else all but its last character (which then
+          // leads the next piece), else the one character.
+          f.set('j', add(g('i'), g('w0'))),
+          f.set('ls', g('i')),
+          whileLoop(ltU(g('j'), g('end')), [
+            decode(g('j')),
+            ifThen(ne(classOfCp, int(SPACE)), breakFromIf),
+            f.set('ls', g('j')),
+            f.set('j', add(g('j'), g('w'))),
+          ]),
+          ifThen(and(ltU(g('j'), g('end')), gtU(g('ls'), g('i'))), f.set('j', g('ls'))),
+        ],
+      ),
+    ]),
+  ];
+
+  const lookUp: Code = [
+    f.set('h', int(FNV_OFFSET)),
+    f.set('q', g('a')),
+    whileLoop(ltU(g('q'), g('j')), [f.set('h', mul(xor(g('h'), load8(g('q'))), int(FNV_PRIME))), f.inc('q')]),
+    f.set('len', sub(g('j'), g('a'))),
+    f.set('s', add(int(HOT), shl(and(xor(g('h'), shrU(g('h'), int(17))), int(HOT_SLOTS - 1)), int(6)))),
+    f.set('hit', int(0)),
+    ifThen(
+      and(
+        and(ltU(g('len'), int(HOT_KEY_BYTES + 1)), eq(load32(g('s')), g('h'))),
+        eq(and(load32(add(g('s'), int(4))), int(0xff)), g('len')),
+      ),
+      [
+        f.set('hit', int(1)),
+        f.set('q', int(0)),
+        whileLoop(ltU(g('q'), g('len')), [
+          f.set('x', load32(add(g('a'), g('q')))),
+          // The last word keeps only the piece's bytes (slots store zeros after the key). With
+          // FNV-1a, pieces of one length differing only there cannot share a hash: a safety net.
+          ifThen(
+            ltU(sub(g('len'), g('q')), int(4)),
+            f.set('x', and(g('x'), sub(shl(int(1), shl(sub(g('len'), g('q')), int(3))), int(1)))),
+          ),
+          ifThen(ne(g('x'), load32(add(add(g('s'), int(20)), g('q')))), [f.set('hit', int(0)), breakFromIf]),
+          f.set('q', add(g('q'), int(4))),
+        ]),
+      ],
+    ),
+    ifThen(eq(g('hit'), int(0)), saveState(MISS)),
+    f.set('nt', shrU(load32(add(g('s'), int(4))), int(8))),
+    f.set('q', int(0)),
+    whileLoop(ltU(g('q'), g('nt')), [
+      width === 2
+        ? store16(add(g('out'), shl(g('o'), int(1))), load32(add(add(g('s'), int(8)), shl(g('q'), int(2)))))
+        : store32(add(g('out'), shl(g('o'), int(2))), load32(add(add(g('s'), int(8)), shl(g('q'), int(2))))),
+      f.inc('o'),
+      f.inc('q'),
+    ]),
+  ];
+
+  const body: Code = [
+    f.set('i', g('pos')),
+    whileLoop(ltU(g('i'), g('end')), [findPiece, lookUp, f.set('i', g('j'))]),
+    store32(int(0), g('i')),
+    store32(int(4), g('o')),
+    int(DONE),
+  ];
+  return Object.assign(f, { body });
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The module's bytes (deterministic). */
+export function gpt2WasmBytes(): Uint8Array<ArrayBuffer> {
+  return moduleBytes([scanner(2), scanner(4)]);
+}
+
+/**
+ * The module, compiled once per thread; null where WebAssembly is unavailable or refused (a
+ * CSP without `wasm-unsafe-eval`), or, on a browser's main thread, until the asynchronous
+ * compile this starts has finished.
+ */
+function gpt2Module(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  if (typeof WebAssembly === 'undefined') {
+    compiled = null;
+    return null;
+  }
+  const bytes = gpt2WasmBytes();
+  try {
+    compiled = new WebAssembly.Module(bytes);
+  } catch {
+    // Browsers' main threads refuse synchronous compiles of large modules: compile in the
+    // background, and take the JavaScript path until then.
+    compiled = null;
+    WebAssembly.compile(bytes).then(
+      (m) => {
+        compiled = m;
+      },
+      () => {},
+    );
+  }
+  return compiled;
+}
+
+/**
+ * Resolves a piece the hot slots do not hold: writes its tokens to `out` at `o` and returns the
+ * end, or its bitwise complement (`~end`) when the piece was seen for the first time. Such a
+ * piece only takes an empty slot: most are one-offs (ids, base64), and evicting a frequent
+ * piece for each of them would make the frequent ones miss again.
+ */
+export type MissHandler = (
+  bytes: Uint8Array,
+  a: number,
+  b: number,
+  hash: number,
+  out: Uint16Array | Uint32Array,
+  o: number,
+) => number;
+
+/** One tokenizer's module instance: its memory, class table and hot slots. */
+export class Gpt2Pieces {
+  private readonly memory: WebAssembly.Memory;
+  private readonly scan: (pos: number, end: number, out: number, o: number) => number;
+  private readonly utf8 = new TextEncoder();
+  private u8: Uint8Array;
+  private i32: Int32Array;
+
+  private constructor(
+    module: WebAssembly.Module,
+    classes: Uint8Array,
+    private readonly wide: boolean,
+  ) {
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil((DATA + PAGE) / PAGE) });
+    const exports = new WebAssembly.Instance(module, { s: { m: this.memory } }).exports;
+    this.scan = exports[wide ? 'scan4' : 'scan2'] as (
+      pos: number,
+      end: number,
+      out: number,
+      o: number,
+    ) => number;
+    this.u8 = new Uint8Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+    this.u8.set(classes.subarray(0, 65536), CLASSES);
+  }
+
+  /**
+   * An instance for 16-bit (or, with `wide`, 32-bit) token ids, with the class of every BMP
+   * code point; null where the module is unavailable.
+   */
+  static create(classes: Uint8Array, wide: boolean): Gpt2Pieces | null {
+    const module = gpt2Module();
+    if (!module) return null;
+    try {
+      return new Gpt2Pieces(module, classes, wide);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The tokens of `text`, or null when it must take the JavaScript path (longer than
+   * {@link MAX_WASM_CHARS}, a code point beyond the BMP, or no memory to be had).
+   */
+  encode(text: string, miss: MissHandler): Uint16Array | Uint32Array | null {
+    if (text.length > MAX_WASM_CHARS) return null;
+    const room = 3 * text.length;
+    const width = this.wide ? 4 : 2;
+    // Bytes, 8 bytes of slack (the key compare reads whole words), then up to one token a byte.
+    const need = DATA + room + 8 + width * room + 8;
+    if (need > this.memory.buffer.byteLength) {
+      try {
+        this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / PAGE));
+      } catch {
+        return null;
+      }
+    }
+    if (this.u8.buffer !== this.memory.buffer) {
+      this.u8 = new Uint8Array(this.memory.buffer);
+      this.i32 = new Int32Array(this.memory.buffer);
+    }
+    const written = this.utf8.encodeInto(text, this.u8.subarray(DATA, DATA + room)).written;
+    const outAt = (DATA + written + 8 + 7) & ~7;
+    const out = this.wide
+      ? new Uint32Array(this.memory.buffer, outAt, written)
+      : new Uint16Array(this.memory.buffer, outAt, written);
+    const end = DATA + written;
+    let pos = DATA;
+    let o = 0;
+    for (;;) {
+      const status = this.scan(pos, end, outAt, o);
+      o = this.i32[1]!;
+      if (status === DONE) break;
+      if (status === ASTRAL) return null;
+      const a = this.i32[2]!;
+      const b = this.i32[3]!;
+      const h = this.i32[4]!;
+      const got = miss(this.u8, a, b, h, out, o);
+      const to = got < 0 ? ~got : got;
+      this.put(a, b, h, out, o, to, got < 0);
+      o = to;
+      pos = b;
+    }
+    return out.slice(0, o);
+  }
+
+  /** Keep piece bytes [a, b) → out[from, to) in its slot, when it fits one (and, for a
+   * piece seen the first time, when the slot is empty). */
+  private put(
+    a: number,
+    b: number,
+    h: number,
+    out: Uint16Array | Uint32Array,
+    from: number,
+    to: number,
+    firstSeen: boolean,
+  ): void {
+    const len = b - a;
+    const n = to - from;
+    if (len > HOT_KEY_BYTES || n > HOT_TOKENS) return;
+    const s = HOT + (((h ^ (h >>> 17)) & (HOT_SLOTS - 1)) << 6);
+    const v = this.i32;
+    const w = s >> 2;
+    if (firstSeen && v[w + 1] !== 0) return;
+    v[w] = h;
+    v[w + 1] = len | (n << 8);
+    for (let i = 0; i < n; i++) v[w + 2 + i] = out[from + i]!;
+    this.u8.copyWithin(s + 20, a, b);
+    this.u8.fill(0, s + 20 + len, s + 20 + ((len + 3) & ~3));
+  }
+}
