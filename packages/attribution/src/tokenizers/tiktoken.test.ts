@@ -148,6 +148,13 @@ describe('fromTiktokenRanks', () => {
     }
   });
 
+  test('rejects ranks whose tokens are not base64, naming the bad field', () => {
+    const bad = { ...gpt2, bpe_ranks: '! 0 IQ== Ig==\n! 2 I*Q=\n' };
+    expect(() => fromTiktokenRanks(bad, { name: 'bad' })).toThrow(/"I\*Q=" is not base64/);
+    const good = fromTiktokenRanks({ ...gpt2, bpe_ranks: '! 0 IQ== Ig==\n! 2 IyQ=\n' }, { name: 'tiny' });
+    expect(good.decode([0, 1, 2])).toBe('!"#$');
+  });
+
   test('reports the vocabulary size including special tokens, and never emits them', () => {
     expect(ours.gpt2.vocabSize).toBe(50257);
     expect(ours.gpt2.id).toBe('tiktoken:gpt2');

@@ -167,27 +167,57 @@ export function fromTiktokenRanks(
 
 interface Vocabulary {
   vocabSize: number;
-  /** Token bytes by id (undefined for ids that are not ranks). */
+  /** Token bytes by id (undefined for ids that are not ranks): views of one pool. */
   tokens: (Uint8Array | undefined)[];
-  /** Id of each token, keyed by its bytes as a Latin-1 string. */
-  ids: Map<string, number>;
   /** Bytes of a rank or special token id. */
   bytesOf(id: number): Uint8Array | undefined;
 }
 
+/** Value of each base64 character (+1; 0 = not base64). */
+let base64Values: Uint8Array | undefined;
+
+/** Decode base64 `s` into `out` from `at`; returns the bytes written. */
+function decodeBase64(s: string, out: Uint8Array, at: number): number {
+  if (!base64Values) {
+    base64Values = new Uint8Array(128);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    for (let i = 0; i < 64; i++) base64Values[alphabet.charCodeAt(i)] = i + 1;
+  }
+  const values = base64Values;
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 61) end--;
+  let o = at;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < 128 ? values[c]! : 0;
+    if (v === 0) throw new TypeError(`fromTiktokenRanks: ${JSON.stringify(s)} is not base64.`);
+    acc = (acc << 6) | (v - 1);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >>> bits) & 0xff;
+    }
+  }
+  return o - at;
+}
+
 function parseRanks(ranks: TiktokenRanks): Vocabulary {
   const tokens: (Uint8Array | undefined)[] = [];
-  const ids = new Map<string, number>();
+  // Every token's bytes in one pool (base64 takes 4 characters for 3 bytes).
+  const pool = new Uint8Array(Math.ceil((ranks.bpe_ranks.length * 3) / 4));
+  let used = 0;
   let max = -1;
   for (const line of ranks.bpe_ranks.split('\n')) {
     if (!line) continue;
     const fields = line.split(' ');
     const first = Number(fields[1]);
     for (let i = 2; i < fields.length; i++) {
-      const latin1 = atob(fields[i]!);
+      const n = decodeBase64(fields[i]!, pool, used);
       const id = first + i - 2;
-      tokens[id] = Uint8Array.from(latin1, (ch) => ch.charCodeAt(0));
-      ids.set(latin1, id);
+      tokens[id] = pool.subarray(used, used + n);
+      used += n;
       if (id > max) max = id;
     }
   }
@@ -200,7 +230,6 @@ function parseRanks(ranks: TiktokenRanks): Vocabulary {
   return {
     vocabSize: max + 1,
     tokens,
-    ids,
     bytesOf: (id) => tokens[id] ?? specials.get(id),
   };
 }
@@ -224,19 +253,7 @@ class BytePairEncoder {
   private pairRanks = new Int32Array(256);
 
   constructor(private readonly vocab: Vocabulary) {
-    const { tokens, ids } = vocab;
-    const triples: number[] = [];
-    for (let id = 0; id < tokens.length; id++) {
-      const t = tokens[id];
-      if (!t) continue;
-      if (t.length === 1) this.byteToken[t[0]!] = id;
-      const s = String.fromCharCode(...t);
-      for (let j = 1; j < t.length; j++) {
-        const x = ids.get(s.slice(0, j));
-        const y = ids.get(s.slice(j));
-        if (x !== undefined && y !== undefined) triples.push(x, y, id);
-      }
-    }
+    const { tokens } = vocab;
     let size = 2;
     while (size < tokens.length * 2) size *= 2;
     this.wholeTable = new Int32Array(2 * size);
@@ -249,6 +266,19 @@ class BytePairEncoder {
       while (this.wholeTable[2 * slot + 1] !== 0) slot = (slot + 1) & (size - 1);
       this.wholeTable[2 * slot] = h;
       this.wholeTable[2 * slot + 1] = id + 1;
+    }
+    // Every way each token splits into two tokens, found through the table above (no strings).
+    const triples: number[] = [];
+    for (let id = 0; id < tokens.length; id++) {
+      const t = tokens[id];
+      if (!t) continue;
+      if (t.length === 1) this.byteToken[t[0]!] = id;
+      for (let j = 1; j < t.length; j++) {
+        const x = this.whole(t, 0, j);
+        if (x < 0) continue;
+        const y = this.whole(t, j, t.length);
+        if (y >= 0) triples.push(x, y, id);
+      }
     }
     let cap = 1;
     while (cap < (triples.length / 3) * 2) cap *= 2;
@@ -265,10 +295,11 @@ class BytePairEncoder {
     }
   }
 
-  /** Id of the token whose bytes are `bytes[0..n)`, or -1. */
-  private whole(bytes: Uint8Array, n: number): number {
+  /** Id of the token whose bytes are `bytes[from..to)` (the first such id), or -1. */
+  private whole(bytes: Uint8Array, from: number, to: number): number {
     let h = FNV_OFFSET;
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ bytes[i]!, FNV_PRIME);
+    for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, FNV_PRIME);
+    const n = to - from;
     const table = this.wholeTable;
     const mask = (table.length >> 1) - 1;
     for (let s = (h ^ (h >>> 15)) & mask; ; s = (s + 1) & mask) {
@@ -278,7 +309,7 @@ class BytePairEncoder {
         const t = this.vocab.tokens[id]!;
         if (t.length === n) {
           let i = 0;
-          while (i < n && t[i] === bytes[i]) i++;
+          while (i < n && t[i] === bytes[from + i]) i++;
           if (i === n) return id;
         }
       }
@@ -318,7 +349,7 @@ class BytePairEncoder {
     if (n === 0) return at;
     // A piece that is a token is that token (tiktoken checks this before merging).
     if (n > 1) {
-      const whole = this.whole(bytes, n);
+      const whole = this.whole(bytes, 0, n);
       if (whole >= 0) {
         out[at] = whole;
         return at + 1;
