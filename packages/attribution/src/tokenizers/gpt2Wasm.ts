@@ -11,7 +11,8 @@
  * 80 ns a piece, in property checks, hashing and cache compares that V8 does not fold away.
  *
  * Memory: [0, 32) state · class of every BMP code point at {@link CLASSES} · hot slots at
- * {@link HOT} · the document's bytes, then its tokens, from {@link DATA}.
+ * {@link HOT}, victim slots at {@link VICTIMS} · the document's bytes, then its tokens, from
+ * {@link DATA}.
  */
 import {
   add,
@@ -49,8 +50,16 @@ const SLOT_BYTES = 64;
 /** Longest piece (UTF-8 bytes) and most tokens a slot holds. */
 export const HOT_KEY_BYTES = 44;
 const HOT_TOKENS = 3;
+/**
+ * Victim slots, the same layout: a piece evicted from the first level moves to its slot here
+ * (indexed by other bits of its hash), so that frequent pieces competing for one first-level
+ * slot are still found without leaving the module.
+ */
+const VICTIMS = HOT + HOT_SLOTS * SLOT_BYTES;
+const VICTIM_BITS = 15;
+const VICTIM_MIX = 0x9e3779b1;
 /** Where the document's bytes start. */
-const DATA = HOT + HOT_SLOTS * SLOT_BYTES;
+const DATA = VICTIMS + (1 << VICTIM_BITS) * SLOT_BYTES;
 /** Longest document (UTF-16 code units) encoded here; longer ones take the JavaScript path. */
 export const MAX_WASM_CHARS = 1 << 22;
 
@@ -195,12 +204,8 @@ function scanner(width: 2 | 4): Fn & { body: Code } {
     ]),
   ];
 
-  const lookUp: Code = [
-    f.set('h', int(FNV_OFFSET)),
-    f.set('q', g('a')),
-    whileLoop(ltU(g('q'), g('j')), [f.set('h', mul(xor(g('h'), load8(g('q'))), int(FNV_PRIME))), f.inc('q')]),
-    f.set('len', sub(g('j'), g('a'))),
-    f.set('s', add(int(HOT), shl(and(xor(g('h'), shrU(g('h'), int(17))), int(HOT_SLOTS - 1)), int(6)))),
+  /** hit = whether the slot at `s` holds the piece [a, j) (hash h, length len). */
+  const compareSlot: Code = [
     f.set('hit', int(0)),
     ifThen(
       and(
@@ -223,6 +228,20 @@ function scanner(width: 2 | 4): Fn & { body: Code } {
         ]),
       ],
     ),
+  ];
+
+  const lookUp: Code = [
+    f.set('h', int(FNV_OFFSET)),
+    f.set('q', g('a')),
+    whileLoop(ltU(g('q'), g('j')), [f.set('h', mul(xor(g('h'), load8(g('q'))), int(FNV_PRIME))), f.inc('q')]),
+    f.set('len', sub(g('j'), g('a'))),
+    f.set('s', add(int(HOT), shl(and(xor(g('h'), shrU(g('h'), int(17))), int(HOT_SLOTS - 1)), int(6)))),
+    compareSlot,
+    // Not in its first-level slot: its slot among the victims (see `put`).
+    ifThen(eq(g('hit'), int(0)), [
+      f.set('s', add(int(VICTIMS), shl(shrU(mul(g('h'), int(VICTIM_MIX)), int(32 - VICTIM_BITS)), int(6)))),
+      compareSlot,
+    ]),
     ifThen(eq(g('hit'), int(0)), saveState(MISS)),
     f.set('nt', shrU(load32(add(g('s'), int(4))), int(8))),
     f.set('q', int(0)),
@@ -398,7 +417,15 @@ export class Gpt2Pieces {
     const s = HOT + (((h ^ (h >>> 17)) & (HOT_SLOTS - 1)) << 6);
     const v = this.i32;
     const w = s >> 2;
-    if (firstSeen && v[w + 1] !== 0) return;
+    if (v[w + 1] !== 0) {
+      if (firstSeen) return;
+      // The piece it evicts moves to its victim slot.
+      this.u8.copyWithin(
+        VICTIMS + ((Math.imul(v[w]!, VICTIM_MIX) >>> (32 - VICTIM_BITS)) << 6),
+        s,
+        s + SLOT_BYTES,
+      );
+    }
     v[w] = h;
     v[w + 1] = len | (n << 8);
     for (let i = 0; i < n; i++) v[w + 2 + i] = out[from + i]!;
