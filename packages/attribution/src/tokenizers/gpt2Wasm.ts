@@ -60,7 +60,10 @@ const VICTIM_BITS = 15;
 const VICTIM_MIX = 0x9e3779b1;
 /** Where the document's bytes start. */
 const DATA = VICTIMS + (1 << VICTIM_BITS) * SLOT_BYTES;
-/** Longest document (UTF-16 code units) encoded here; longer ones take the JavaScript path. */
+/**
+ * Longest document (UTF-16 code units) encoded here; longer ones take the JavaScript path. The
+ * memory keeps the size the longest document needed (at most about 40 MB; 2.6 MB to start).
+ */
 export const MAX_WASM_CHARS = 1 << 22;
 
 /** Class of white space in the class table (as in `tiktoken.ts`). */

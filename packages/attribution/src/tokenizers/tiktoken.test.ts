@@ -151,6 +151,8 @@ describe('fromTiktokenRanks', () => {
   test('rejects ranks whose tokens are not base64, naming the bad field', () => {
     const bad = { ...gpt2, bpe_ranks: '! 0 IQ== Ig==\n! 2 I*Q=\n' };
     expect(() => fromTiktokenRanks(bad, { name: 'bad' })).toThrow(/"I\*Q=" is not base64/);
+    const short = { ...gpt2, bpe_ranks: '! 0 IQ== Ig==\n! 2 IyQIx\n' };
+    expect(() => fromTiktokenRanks(short, { name: 'short' })).toThrow(TypeError);
     const good = fromTiktokenRanks({ ...gpt2, bpe_ranks: '! 0 IQ== Ig==\n! 2 IyQ=\n' }, { name: 'tiny' });
     expect(good.decode([0, 1, 2])).toBe('!"#$');
   });

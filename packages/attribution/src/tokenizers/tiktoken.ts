@@ -186,6 +186,7 @@ function decodeBase64(s: string, out: Uint8Array, at: number): number {
   const values = base64Values;
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) === 61) end--;
+  if (end % 4 === 1) throw new TypeError(`fromTiktokenRanks: ${JSON.stringify(s)} is not base64.`);
   let o = at;
   let acc = 0;
   let bits = 0;
