@@ -11,6 +11,7 @@ import {
   serveFiles,
 } from '../../../../scripts/testing/browser.js';
 import { createByteTokenizer } from '../tokenizers/byte.js';
+import { createTiktokenTokenizer } from '../tokenizers/fixtures/tiktoken.js';
 import { attributeOutput } from './attributeOutput.js';
 import { buildSpanIndex } from './buildSpanIndex.js';
 import { buildSpanIndexInWorkers } from './buildSpanIndexInWorkers.js';
@@ -120,6 +121,26 @@ describe('span attribution in Chromium', () => {
     // The page is not cross-origin isolated: shards come back copied, not shared.
     expect(inPage.shared).toBe(false);
     expect(inPage.digest).toBe(createHash('sha256').update(serializeSpanIndex(inNode)).digest('hex'));
+    await page.close();
+  });
+
+  test('tokenizes GPT-2 in the page through the WebAssembly pre-tokeniser, with js-tiktoken ids', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => typeof window.gpt2Ids === 'function');
+    const texts = [
+      mobyDickChapter(1),
+      mobyDickChapter(2).slice(0, 3000),
+      "naïve café — 漢字 42 ½ ٣ x\u0301 \u00a0\u3000 don't, we'll",
+      'an astral one: 😀 𝐀𝐁 and back',
+    ];
+    const inPage = await page.evaluate((t) => window.gpt2Ids(t), texts);
+    const reference = createTiktokenTokenizer('gpt2');
+    const want = texts.map((t) => Array.from(reference.encode(t)));
+    // One instance: the main thread compiled the small module synchronously.
+    expect(inPage.instances).toBe(1);
+    expect(inPage.wasm).toEqual(want);
+    expect(inPage.js).toEqual(want);
     await page.close();
   });
 });
