@@ -48,6 +48,8 @@ const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\
 const LONG_PIECE = 128;
 /** Pieces longer than this are encoded without caching (long runs rarely repeat). */
 const MAX_CACHED_PIECE = 64;
+/** A byte pair not looked up yet (see `BytePairEncoder.bytePairs`). */
+const UNKNOWN_PAIR = -2;
 /** The piece cache starts over when it holds this many pieces. */
 const MAX_CACHED_PIECES = 1 << 20;
 
@@ -252,6 +254,8 @@ class BytePairEncoder {
   private bytes = new Uint8Array(256);
   private parts = new Int32Array(256);
   private pairRanks = new Int32Array(256);
+  /** The token merging the single-byte tokens of bytes b0, b1 at b0 << 8 | b1 (-1: none). */
+  private readonly bytePairs = new Int32Array(1 << 16).fill(UNKNOWN_PAIR);
 
   constructor(private readonly vocab: Vocabulary) {
     const { tokens } = vocab;
@@ -367,8 +371,16 @@ class BytePairEncoder {
     let len = n;
     // pr[i]: the token merging parts i and i+1, or 2^31-1 when they do not merge. Ranks are ids.
     const NONE = 0x7fffffff;
+    // The first pairs are of single bytes: a 256 KB table (filled as pairs come up) answers
+    // them from cache instead of the megabytes of the pair table.
+    const bytePairs = this.bytePairs;
     for (let i = 0; i + 1 < len; i++) {
-      const m = this.pair(parts[i]!, parts[i + 1]!);
+      const key = (bytes[i]! << 8) | bytes[i + 1]!;
+      let m = bytePairs[key]!;
+      if (m === UNKNOWN_PAIR) {
+        m = this.pair(parts[i]!, parts[i + 1]!);
+        bytePairs[key] = m;
+      }
       pr[i] = m < 0 ? NONE : m;
     }
     while (len > 1) {
