@@ -148,6 +148,23 @@ describe('fromTiktokenRanks', () => {
     }
   });
 
+  test('decodes base64 ranks of every length and padding exactly as Buffer encodes them', () => {
+    const printable = fc.uint8Array({ minLength: 1, maxLength: 9 }).map((b) => b.map((x) => 32 + (x % 95)));
+    fc.assert(
+      fc.property(fc.array(printable, { minLength: 1, maxLength: 12 }), fc.boolean(), (tokens, pad) => {
+        const fields = tokens.map((t) => {
+          const b64 = Buffer.from(t).toString('base64');
+          return pad ? b64 : b64.replace(/=+$/, '');
+        });
+        const t = fromTiktokenRanks({ ...gpt2, bpe_ranks: `! 0 ${fields.join(' ')}\n` }, { name: 'fuzz' });
+        tokens.forEach((bytes, id) => {
+          expect(t.decode([id])).toBe(String.fromCharCode(...bytes));
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   test('rejects ranks whose tokens are not base64, naming the bad field', () => {
     const bad = { ...gpt2, bpe_ranks: '! 0 IQ== Ig==\n! 2 I*Q=\n' };
     expect(() => fromTiktokenRanks(bad, { name: 'bad' })).toThrow(/"I\*Q=" is not base64/);
