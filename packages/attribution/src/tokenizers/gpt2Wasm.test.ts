@@ -90,6 +90,18 @@ describe('GPT-2 pre-tokeniser in WebAssembly', () => {
     expect(ids[0]).toEqual(Array.from(reference.encode(text)));
   });
 
+  test('a document over 4M characters takes the JavaScript path, with the same ids', () => {
+    const text = 'Call me Ishmael. Some years ago, never mind how long precisely. '.repeat(66_000);
+    expect(text.length).toBeGreaterThan(1 << 22);
+    const { ids, inWasm } = encodeWatched([text]);
+    expect(inWasm).toEqual([false]);
+    const js = fromTiktokenRanks(gpt2, { name: 'gpt2', webAssembly: false });
+    expect(ids[0]).toEqual(Array.from(js.encode(text)));
+    // Against js-tiktoken on a prefix (its last token, a trailing space, differs mid-text).
+    const head = Array.from(reference.encode(text.slice(0, 128))).slice(0, -1);
+    expect(ids[0]!.slice(0, head.length)).toEqual(head);
+  });
+
   test('webAssembly: false never enters the module, and survives the worker recipe', () => {
     const spy = vi.spyOn(Gpt2Pieces.prototype, 'encode');
     const js = fromTiktokenRanks(gpt2, { name: 'gpt2', webAssembly: false });
