@@ -124,23 +124,25 @@ describe('span attribution in Chromium', () => {
     await page.close();
   });
 
-  test('tokenizes GPT-2 in the page through the WebAssembly pre-tokeniser, with js-tiktoken ids', async () => {
+  test('tokenizes GPT-2 and cl100k in the page through the WebAssembly pre-tokenisers, with js-tiktoken ids', async () => {
     const page = await browser.newPage();
     await page.goto(server.url);
-    await page.waitForFunction(() => typeof window.gpt2Ids === 'function');
+    await page.waitForFunction(() => typeof window.tiktokenIds === 'function');
     const texts = [
       mobyDickChapter(1),
       mobyDickChapter(2).slice(0, 3000),
-      "naïve café — 漢字 42 ½ ٣ x\u0301 \u00a0\u3000 don't, we'll",
+      "naïve café — 漢字 42 12345 ½ ٣ x\u0301 \u00a0\u3000 don't, WE'LL, it'S\r\n\r\n  (ok)!!\n",
       'an astral one: 😀 𝐀𝐁 and back',
     ];
-    const inPage = await page.evaluate((t) => window.gpt2Ids(t), texts);
-    const reference = createTiktokenTokenizer('gpt2');
-    const want = texts.map((t) => Array.from(reference.encode(t)));
-    // One instance: the main thread compiled the small module synchronously.
-    expect(inPage.instances).toBe(1);
-    expect(inPage.wasm).toEqual(want);
-    expect(inPage.js).toEqual(want);
+    for (const encoding of ['gpt2', 'cl100k'] as const) {
+      const inPage = await page.evaluate(([e, t]) => window.tiktokenIds(e, t), [encoding, texts] as const);
+      const reference = createTiktokenTokenizer(encoding === 'gpt2' ? 'gpt2' : 'cl100k_base');
+      const want = texts.map((t) => Array.from(reference.encode(t)));
+      // One instance: the main thread compiled the small module synchronously.
+      expect(inPage.instances).toBe(1);
+      expect(inPage.wasm).toEqual(want);
+      expect(inPage.js).toEqual(want);
+    }
     await page.close();
   });
 });

@@ -1,4 +1,4 @@
-import { Gpt2Pieces, type MissHandler } from './gpt2Wasm.js';
+import { type MissHandler, WasmPieces } from './pretokenizerWasm.js';
 import type { Tokenizer } from './types.js';
 
 /**
@@ -27,8 +27,9 @@ export interface FromTiktokenRanksParameters {
   /** Name of the encoding in the tokenizer id (`tiktoken:<name>`), e.g. `gpt2`. */
   name: string;
   /**
-   * Pre-tokenise GPT-2's pattern in WebAssembly where the engine allows it (default true). The
-   * ids are the same either way; false keeps the whole tokenizer in JavaScript.
+   * Pre-tokenise GPT-2's and cl100k's patterns in WebAssembly where the engine allows it
+   * (default true). The ids are the same either way; false keeps the whole tokenizer in
+   * JavaScript.
    */
   webAssembly?: boolean | undefined;
 }
@@ -43,6 +44,9 @@ export type FromTiktokenRanksReturnType = Tokenizer;
 
 /** GPT-2's pattern (also r50k and p50k): pre-tokenised by a hand-written scanner. */
 const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+/** cl100k's pattern as js-tiktoken ships it: scanned in WebAssembly where available. */
+const CL100K_PATTERN =
+  "('s|'S|'t|'T|'re|'rE|'Re|'RE|'ve|'vE|'Ve|'VE|'m|'M|'ll|'lL|'Ll|'LL|'d|'D)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
 /** Pieces longer than this (in UTF-8 bytes) merge through a heap instead of a quadratic scan. */
 const LONG_PIECE = 128;
@@ -56,10 +60,10 @@ const MAX_CACHED_PIECES = 1 << 20;
 /**
  * A tokenizer from tiktoken ranks: ids identical to tiktoken's `encode(text, [], [])` (special
  * tokens are encoded as plain text) and to js-tiktoken's, several times faster on corpora.
- * Pieces (the pattern's matches) are encoded once and cached; GPT-2's pattern is scanned by
- * hand instead of by the regular expression, in WebAssembly where available (with the cache's
- * most frequent pieces), so that most of a document is tokenized without leaving it; merges look
- * up pairs of token ids in a table.
+ * Pieces (the pattern's matches) are encoded once and cached; GPT-2's and cl100k's patterns
+ * are scanned by hand instead of by the regular expression, in WebAssembly where available (with
+ * the cache's most frequent pieces), so that most of a document is tokenized without leaving it;
+ * merges look up pairs of token ids in a table.
  *
  * @param ranks - The vocabulary, e.g. `js-tiktoken/ranks/gpt2` (a package you install).
  * @returns A {@link Tokenizer} whose id is `tiktoken:<name>`.
@@ -82,10 +86,11 @@ export function fromTiktokenRanks(
   let out: Uint16Array | Uint32Array = wide ? new Uint32Array(1 << 12) : new Uint16Array(1 << 12);
   let bounds = new Int32Array(1 << 12);
 
-  // GPT-2's pattern: pre-tokenised in WebAssembly where available, with its own piece cache
+  // GPT-2's and cl100k's patterns: pre-tokenised in WebAssembly where available, with a piece cache
   // (keyed by UTF-8 bytes); documents it cannot take go through the JavaScript path below.
+  const pattern = split === splitGpt2 ? 'gpt2' : ranks.pat_str === CL100K_PATTERN ? 'cl100k' : null;
   const fast =
-    split === splitGpt2 && parameters.webAssembly !== false ? Gpt2Pieces.create(bmpClasses(), wide) : null;
+    pattern && parameters.webAssembly !== false ? WasmPieces.create(bmpClasses(), wide, pattern) : null;
   const byteCache = fast ? new PieceCache() : null;
   // A piece the WebAssembly slots miss: from the byte-keyed cache, else merged (then reported
   // as seen for the first time, see MissHandler).

@@ -1,10 +1,10 @@
 /**
- * GPT-2's pre-tokeniser and its hot piece cache in WebAssembly: the fast path of
- * `fromTiktokenRanks` for GPT-2's pattern.
+ * The pre-tokenisers of GPT-2's and cl100k's patterns and a hot piece cache in WebAssembly: the
+ * fast path of `fromTiktokenRanks` for those patterns.
  *
  * A document is encoded to UTF-8 in the module's memory; one call scans it piece by piece
- * (GPT-2's pattern, alternatives in the regex's order, as `splitGpt2` in `tiktoken.ts` does on
- * UTF-16), hashes each piece, and copies the tokens of pieces found in a direct-mapped cache
+ * (the pattern's alternatives in the regex's order, as `splitGpt2` in `tiktoken.ts` does on
+ * UTF-16 for GPT-2's), hashes each piece, and copies the tokens of pieces found in a direct-mapped cache
  * straight to the output. It returns to JavaScript only at a piece it does not hold (which
  * JavaScript encodes, caches and puts in a slot) or at a code point beyond the BMP (the caller
  * then encodes the whole document in JavaScript). On the benchmark corpus this loop takes about
@@ -67,7 +67,10 @@ const DATA = VICTIMS + (1 << VICTIM_BITS) * SLOT_BYTES;
  */
 const MAX_WASM_CHARS = 1 << 22;
 
-/** Class of white space in the class table (as in `tiktoken.ts`). */
+/** Classes in the class table (as in `tiktoken.ts`). */
+const OTHER = 0;
+const LETTER = 1;
+const NUMBER = 2;
 const SPACE = 3;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -77,10 +80,13 @@ const DONE = 0;
 const MISS = 1;
 const ASTRAL = 2;
 
-/** The scanner, writing 16-bit (`width` 2) or 32-bit tokens. */
-function scanner(width: 2 | 4): Fn & { body: Code } {
+/** The pre-tokenisation patterns scanned here: GPT-2's (r50k, p50k) and cl100k's. */
+export type WasmPattern = 'gpt2' | 'cl100k';
+
+/** The scanner for `pattern` (exported as `scan`), writing 16-bit (`width` 2) or 32-bit tokens. */
+function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
   const f = new Fn(
-    `scan${width}`,
+    'scan',
     ['pos', 'end', 'out', 'o'],
     [
       'i',
@@ -103,6 +109,8 @@ function scanner(width: 2 | 4): Fn & { body: Code } {
       'x',
       'hit',
       'nt',
+      'nl',
+      'cnt',
     ],
     true,
   );
@@ -148,7 +156,106 @@ function scanner(width: 2 | 4): Fn & { body: Code } {
   /** `break` out of the innermost whileLoop from inside one `ifThen`. */
   const breakFromIf: Code = [0x0c, 2];
 
-  const findPiece: Code = [
+  /** j: the end of the run of class `k` whose first code point starts at local `from`. */
+  const runOf = (k: Code): Code => [
+    decode(g('from')),
+    f.set('j', add(g('from'), g('w'))),
+    whileLoop(ltU(g('j'), g('end')), [
+      decode(g('j')),
+      ifThen(ne(classOfCp, k), breakFromIf),
+      f.set('j', add(g('j'), g('w'))),
+    ]),
+  ];
+  const isNewline = (x: Code): Code => or(eq(x, int(10)), eq(x, int(13)));
+
+  /**
+   * cl100k's pattern, alternatives in the regex's order: `'(?i:s|t|re|ve|m|ll|d)` ·
+   * `[^\r\n\p{L}\p{N}]?\p{L}+` · `\p{N}{1,3}` · ` ?[^\s\p{L}\p{N}]+[\r\n]*` ·
+   * `\s*[\r\n]+` · `\s+(?!\S)` · `\s+`.
+   */
+  const cl100kPiece: Code = [
+    f.set('a', g('i')),
+    f.set('j', g('i')),
+    f.set('c', load8(g('i'))),
+    // Contractions, either case (ASCII letters: | 0x20 lowers them).
+    ifThen(and(eq(g('c'), int(39)), ltU(add(g('i'), int(1)), g('end'))), [
+      f.set('d', or(load8(add(g('i'), int(1))), int(0x20))),
+      ifThen(
+        or(or(eq(g('d'), int(115)), eq(g('d'), int(116))), or(eq(g('d'), int(109)), eq(g('d'), int(100)))),
+        f.set('j', add(g('i'), int(2))),
+        ifThen(ltU(add(g('i'), int(2)), g('end')), [
+          f.set('e', or(load8(add(g('i'), int(2))), int(0x20))),
+          ifThen(
+            or(
+              and(eq(g('e'), int(101)), or(eq(g('d'), int(114)), eq(g('d'), int(118)))),
+              and(eq(g('d'), int(108)), eq(g('e'), int(108))),
+            ),
+            f.set('j', add(g('i'), int(3))),
+          ),
+        ]),
+      ),
+    ]),
+    ifThen(eq(g('j'), g('a')), [
+      decode(g('i')),
+      f.set('k', classOfCp),
+      f.set('w0', g('w')),
+      f.set('nl', isNewline(g('cp'))),
+      // Letters, after at most one code point that is no letter, number, CR or LF.
+      ifThen(
+        eq(g('k'), int(LETTER)),
+        [f.set('from', g('i')), runOf(int(LETTER))],
+        ifThen(and(and(ne(g('k'), int(NUMBER)), eq(g('nl'), int(0))), ltU(add(g('i'), g('w0')), g('end'))), [
+          decode(add(g('i'), g('w0'))),
+          ifThen(eq(classOfCp, int(LETTER)), [f.set('from', add(g('i'), g('w0'))), runOf(int(LETTER))]),
+        ]),
+      ),
+      // One to three numbers.
+      ifThen(and(eq(g('j'), g('a')), eq(g('k'), int(NUMBER))), [
+        f.set('j', add(g('i'), g('w0'))),
+        f.set('cnt', int(1)),
+        whileLoop(and(ltU(g('j'), g('end')), ltU(g('cnt'), int(3))), [
+          decode(g('j')),
+          ifThen(ne(classOfCp, int(NUMBER)), breakFromIf),
+          f.set('j', add(g('j'), g('w'))),
+          f.inc('cnt'),
+        ]),
+      ]),
+      // Other symbols after an optional space, then any CR and LF.
+      ifThen(eq(g('j'), g('a')), [
+        f.set('from', int(-1)),
+        ifThen(eq(g('k'), int(OTHER)), f.set('from', g('i'))),
+        ifThen(and(eq(g('c'), int(32)), ltU(add(g('i'), int(1)), g('end'))), [
+          decode(add(g('i'), int(1))),
+          ifThen(eq(classOfCp, int(OTHER)), f.set('from', add(g('i'), int(1)))),
+        ]),
+        ifThen(ne(g('from'), int(-1)), [
+          runOf(int(OTHER)),
+          whileLoop(and(ltU(g('j'), g('end')), isNewline(load8(g('j')))), f.inc('j')),
+        ]),
+      ]),
+      // White space: up to its last CR or LF if it has one; else all of it at the end, all but
+      // its last character before something else, or the one character.
+      ifThen(eq(g('j'), g('a')), [
+        f.set('j', g('i')),
+        f.set('ls', g('i')),
+        f.set('nl', int(-1)),
+        whileLoop(ltU(g('j'), g('end')), [
+          decode(g('j')),
+          ifThen(ne(classOfCp, int(SPACE)), breakFromIf),
+          ifThen(isNewline(g('cp')), f.set('nl', g('j'))),
+          f.set('ls', g('j')),
+          f.set('j', add(g('j'), g('w'))),
+        ]),
+        ifThen(
+          ne(g('nl'), int(-1)),
+          f.set('j', add(g('nl'), int(1))),
+          ifThen(and(ltU(g('j'), g('end')), gtU(g('ls'), g('i'))), f.set('j', g('ls'))),
+        ),
+      ]),
+    ]),
+  ];
+
+  const gpt2Piece: Code = [
     f.set('a', g('i')),
     f.set('j', g('i')),
     f.set('c', load8(g('i'))),
@@ -260,7 +367,11 @@ function scanner(width: 2 | 4): Fn & { body: Code } {
 
   const body: Code = [
     f.set('i', g('pos')),
-    whileLoop(ltU(g('i'), g('end')), [findPiece, lookUp, f.set('i', g('j'))]),
+    whileLoop(ltU(g('i'), g('end')), [
+      pattern === 'gpt2' ? gpt2Piece : cl100kPiece,
+      lookUp,
+      f.set('i', g('j')),
+    ]),
     store32(int(0), g('i')),
     store32(int(4), g('o')),
     int(DONE),
@@ -268,39 +379,45 @@ function scanner(width: 2 | 4): Fn & { body: Code } {
   return Object.assign(f, { body });
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+/** Compiled modules by pattern and token width (null: unavailable, or compiling). */
+const compiled = new Map<string, WebAssembly.Module | null>();
 
-/** The module's bytes (deterministic). */
-export function gpt2WasmBytes(): Uint8Array<ArrayBuffer> {
-  return moduleBytes([scanner(2), scanner(4)]);
+/**
+ * The bytes of the module for one pattern and token width (deterministic), whose one function
+ * is `scan`. One module each keeps them under 4 KB, the most browsers' main threads compile
+ * synchronously.
+ */
+export function pretokenizerWasmBytes(pattern: WasmPattern, width: 2 | 4): Uint8Array<ArrayBuffer> {
+  return moduleBytes([scanner(width, pattern)]);
 }
 
 /**
  * The module, compiled once per thread; null where WebAssembly is unavailable or refused (a
- * CSP without `wasm-unsafe-eval`), or, on a browser's main thread, until the asynchronous
- * compile this starts has finished.
+ * CSP without `wasm-unsafe-eval`), or until an asynchronous compile has finished where a
+ * synchronous one was refused.
  */
-function gpt2Module(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
+function pretokenizerModule(pattern: WasmPattern, width: 2 | 4): WebAssembly.Module | null {
+  const key = `${pattern}${width}`;
+  const known = compiled.get(key);
+  if (known !== undefined) return known;
   if (typeof WebAssembly === 'undefined') {
-    compiled = null;
+    compiled.set(key, null);
     return null;
   }
-  const bytes = gpt2WasmBytes();
+  const bytes = pretokenizerWasmBytes(pattern, width);
   try {
-    compiled = new WebAssembly.Module(bytes);
+    compiled.set(key, new WebAssembly.Module(bytes));
   } catch {
-    // Browsers' main threads refuse synchronous compiles of large modules: compile in the
-    // background, and take the JavaScript path until then.
-    compiled = null;
+    // Take the JavaScript path until a background compile (if allowed at all) has finished.
+    compiled.set(key, null);
     WebAssembly.compile(bytes).then(
       (m) => {
-        compiled = m;
+        compiled.set(key, m);
       },
       () => {},
     );
   }
-  return compiled;
+  return compiled.get(key) ?? null;
 }
 
 /**
@@ -319,7 +436,7 @@ export type MissHandler = (
 ) => number;
 
 /** One tokenizer's module instance: its memory, class table and hot slots. */
-export class Gpt2Pieces {
+export class WasmPieces {
   private readonly memory: WebAssembly.Memory;
   private readonly scan: (pos: number, end: number, out: number, o: number) => number;
   private readonly utf8 = new TextEncoder();
@@ -333,26 +450,21 @@ export class Gpt2Pieces {
   ) {
     this.memory = new WebAssembly.Memory({ initial: Math.ceil((DATA + PAGE) / PAGE) });
     const exports = new WebAssembly.Instance(module, { s: { m: this.memory } }).exports;
-    this.scan = exports[wide ? 'scan4' : 'scan2'] as (
-      pos: number,
-      end: number,
-      out: number,
-      o: number,
-    ) => number;
+    this.scan = exports.scan as (pos: number, end: number, out: number, o: number) => number;
     this.u8 = new Uint8Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
     this.u8.set(classes.subarray(0, 65536), CLASSES);
   }
 
   /**
-   * An instance for 16-bit (or, with `wide`, 32-bit) token ids, with the class of every BMP
-   * code point; null where the module is unavailable.
+   * An instance for `pattern` and 16-bit (or, with `wide`, 32-bit) token ids, with the class of
+   * every BMP code point; null where the module is unavailable.
    */
-  static create(classes: Uint8Array, wide: boolean): Gpt2Pieces | null {
-    const module = gpt2Module();
+  static create(classes: Uint8Array, wide: boolean, pattern: WasmPattern): WasmPieces | null {
+    const module = pretokenizerModule(pattern, wide ? 4 : 2);
     if (!module) return null;
     try {
-      return new Gpt2Pieces(module, classes, wide);
+      return new WasmPieces(module, classes, wide);
     } catch {
       return null;
     }

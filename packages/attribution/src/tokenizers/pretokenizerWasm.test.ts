@@ -1,20 +1,27 @@
 import fc from 'fast-check';
+import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import gpt2 from 'js-tiktoken/ranks/gpt2';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { mobyDickChapter } from '../span/fixtures/corpus.js';
 import { createTiktokenTokenizer } from './fixtures/tiktoken.js';
-import { Gpt2Pieces, gpt2WasmBytes } from './gpt2Wasm.js';
+import { pretokenizerWasmBytes, WasmPieces } from './pretokenizerWasm.js';
 import { tokenizerFromRecipe } from './recipe.js';
 import { fromTiktokenRanks } from './tiktoken.js';
 
 const reference = createTiktokenTokenizer('gpt2');
+const referenceCl100k = createTiktokenTokenizer('cl100k_base');
 
 const tokenizer = fromTiktokenRanks(gpt2, { name: 'gpt2' });
+const cl100kTokenizer = fromTiktokenRanks(cl100k, { name: 'cl100k_base' });
 
-/** Encodes `texts` with GPT-2 and reports which went through WebAssembly. */
-function encodeWatched(texts: string[]): { ids: number[][]; inWasm: boolean[] } {
-  const spy = vi.spyOn(Gpt2Pieces.prototype, 'encode');
-  const ids = texts.map((t) => Array.from(tokenizer.encode(t)));
+/** Encodes `texts` with GPT-2 (or cl100k) and reports which went through WebAssembly. */
+function encodeWatched(
+  texts: string[],
+  which: 'gpt2' | 'cl100k' = 'gpt2',
+): { ids: number[][]; inWasm: boolean[] } {
+  const spy = vi.spyOn(WasmPieces.prototype, 'encode');
+  const t = which === 'gpt2' ? tokenizer : cl100kTokenizer;
+  const ids = texts.map((text) => Array.from(t.encode(text)));
   const inWasm = spy.mock.results.map((r) => r.type === 'return' && r.value !== null);
   spy.mockRestore();
   return { ids, inWasm };
@@ -52,14 +59,51 @@ const bmpPart = fc.constantFrom(
   '\ud800',
 );
 
-describe('GPT-2 pre-tokeniser in WebAssembly', () => {
+// The same for cl100k's pattern: contractions in either case, a symbol or space before letters,
+// numbers in threes, symbols followed by line breaks, white space around CR and LF.
+const cl100kPart = fc.constantFrom(
+  "'S",
+  "'Ll",
+  "'rE",
+  "'d",
+  "'x",
+  ' ',
+  '  ',
+  '\t',
+  '\r\n',
+  '\n\n',
+  ' \n ',
+  '\r',
+  '\u00a0',
+  '\u3000',
+  'Word',
+  ' ishmael',
+  '(',
+  '!!',
+  '.\n',
+  '-x',
+  'é',
+  '漢字',
+  '12345',
+  '٣٤',
+  '½',
+  '\ud800',
+);
+
+describe('GPT-2 and cl100k pre-tokenisers in WebAssembly', () => {
   afterEach(() => {
     vi.restoreAllMocks();
   });
 
-  test('the module validates and is the same bytes every time', () => {
-    expect(WebAssembly.validate(gpt2WasmBytes())).toBe(true);
-    expect(gpt2WasmBytes()).toEqual(gpt2WasmBytes());
+  test('each module validates, is the same bytes every time and fits 4 KB', () => {
+    for (const pattern of ['gpt2', 'cl100k'] as const)
+      for (const width of [2, 4] as const) {
+        const bytes = pretokenizerWasmBytes(pattern, width);
+        expect(WebAssembly.validate(bytes)).toBe(true);
+        expect(pretokenizerWasmBytes(pattern, width)).toEqual(bytes);
+        // Browsers' main threads compile modules of up to 4 KB synchronously.
+        expect(bytes.length).toBeLessThanOrEqual(4096);
+      }
   });
 
   test('takes BMP text and gives js-tiktoken ids (Moby-Dick chapters, then again from warm slots)', () => {
@@ -83,6 +127,37 @@ describe('GPT-2 pre-tokeniser in WebAssembly', () => {
     );
   });
 
+  test('cl100k: any mix of its cases, in WebAssembly, gives js-tiktoken ids (and on prose and mail)', () => {
+    fc.assert(
+      fc.property(fc.array(cl100kPart, { maxLength: 60 }), (parts) => {
+        const text = parts.join('');
+        const { ids, inWasm } = encodeWatched([text], 'cl100k');
+        expect(inWasm).toEqual([true]);
+        expect(ids[0]).toEqual(Array.from(referenceCl100k.encode(text)));
+      }),
+      { numRuns: 400 },
+    );
+    // Upper-case contractions before letters: one piece too many or too few changes the ids.
+    const contractions = [
+      "It'She",
+      "it'Smith",
+      "O'Toole",
+      "I'M ok",
+      "'DEAD",
+      "we'RE here",
+      "you'Ve",
+      "they'LL",
+    ];
+    const texts = [
+      ...contractions,
+      mobyDickChapter(9),
+      'Subject: RE: 100% FREE!!!\r\n\r\nDear friend,\r\n  Click  here:\thttp://x.example/?a=1\r\n',
+    ];
+    const { ids, inWasm } = encodeWatched(texts, 'cl100k');
+    expect(inWasm).toEqual(texts.map(() => true));
+    expect(ids).toEqual(texts.map((t) => Array.from(referenceCl100k.encode(t))));
+  });
+
   test('a code point beyond the BMP sends the document to the JavaScript path, with the same ids', () => {
     const text = `${mobyDickChapter(3).slice(0, 2000)} 😀 𝐀𝐁 ${mobyDickChapter(4).slice(0, 2000)}`;
     const { ids, inWasm } = encodeWatched([text]);
@@ -103,7 +178,7 @@ describe('GPT-2 pre-tokeniser in WebAssembly', () => {
   });
 
   test('webAssembly: false never enters the module, and survives the worker recipe', () => {
-    const spy = vi.spyOn(Gpt2Pieces.prototype, 'encode');
+    const spy = vi.spyOn(WasmPieces.prototype, 'encode');
     const js = fromTiktokenRanks(gpt2, { name: 'gpt2', webAssembly: false });
     const again = tokenizerFromRecipe(js.recipe!);
     const text = mobyDickChapter(5);
