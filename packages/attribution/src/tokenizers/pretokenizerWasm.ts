@@ -67,13 +67,17 @@ const DATA = VICTIMS + (1 << VICTIM_BITS) * SLOT_BYTES;
  */
 const MAX_WASM_CHARS = 1 << 22;
 
-/** Classes in the class table (as in `tiktoken.ts`). */
-const OTHER = 0;
-const LETTER = 1;
-const NUMBER = 2;
-const SPACE = 3;
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+/**
+ * Character classes of the pre-tokenisation patterns, as both pre-tokenisers' class tables hold
+ * them: letters (\p{L}), numbers (\p{N}), white space (\s), and everything else.
+ */
+export const OTHER = 0;
+export const LETTER = 1;
+export const NUMBER = 2;
+export const SPACE = 3;
+/** FNV-1a, the piece caches' key hash (over UTF-16 code units in JavaScript, bytes here). */
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
 
 /** Status of a scan: finished, stopped at a piece not in the cache, or at an astral code point. */
 const DONE = 0;
@@ -156,6 +160,31 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
   /** `break` out of the innermost whileLoop from inside one `ifThen`. */
   const breakFromIf: Code = [0x0c, 2];
 
+  /**
+   * j: past the contraction at i ('s 't 'm 'd 're 've 'll; in either case with `foldCase`, as
+   * `| 0x20` lowers ASCII letters), else left at i.
+   */
+  const contractions = (foldCase: boolean): Code => {
+    const at = (k: number): Code =>
+      foldCase ? or(load8(add(g('i'), int(k))), int(0x20)) : load8(add(g('i'), int(k)));
+    return ifThen(and(eq(g('c'), int(39)), ltU(add(g('i'), int(1)), g('end'))), [
+      f.set('d', at(1)),
+      ifThen(
+        or(or(eq(g('d'), int(115)), eq(g('d'), int(116))), or(eq(g('d'), int(109)), eq(g('d'), int(100)))),
+        f.set('j', add(g('i'), int(2))),
+        ifThen(ltU(add(g('i'), int(2)), g('end')), [
+          f.set('e', at(2)),
+          ifThen(
+            or(
+              and(eq(g('e'), int(101)), or(eq(g('d'), int(114)), eq(g('d'), int(118)))),
+              and(eq(g('d'), int(108)), eq(g('e'), int(108))),
+            ),
+            f.set('j', add(g('i'), int(3))),
+          ),
+        ]),
+      ),
+    ]);
+  };
   /** j: the end of the run of class `k` whose first code point starts at local `from`. */
   const runOf = (k: Code): Code => [
     decode(g('from')),
@@ -177,24 +206,7 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
     f.set('a', g('i')),
     f.set('j', g('i')),
     f.set('c', load8(g('i'))),
-    // Contractions, either case (ASCII letters: | 0x20 lowers them).
-    ifThen(and(eq(g('c'), int(39)), ltU(add(g('i'), int(1)), g('end'))), [
-      f.set('d', or(load8(add(g('i'), int(1))), int(0x20))),
-      ifThen(
-        or(or(eq(g('d'), int(115)), eq(g('d'), int(116))), or(eq(g('d'), int(109)), eq(g('d'), int(100)))),
-        f.set('j', add(g('i'), int(2))),
-        ifThen(ltU(add(g('i'), int(2)), g('end')), [
-          f.set('e', or(load8(add(g('i'), int(2))), int(0x20))),
-          ifThen(
-            or(
-              and(eq(g('e'), int(101)), or(eq(g('d'), int(114)), eq(g('d'), int(118)))),
-              and(eq(g('d'), int(108)), eq(g('e'), int(108))),
-            ),
-            f.set('j', add(g('i'), int(3))),
-          ),
-        ]),
-      ),
-    ]),
+    contractions(true),
     ifThen(eq(g('j'), g('a')), [
       decode(g('i')),
       f.set('k', classOfCp),
@@ -259,24 +271,7 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
     f.set('a', g('i')),
     f.set('j', g('i')),
     f.set('c', load8(g('i'))),
-    // Contractions: 's 't 'm 'd 're 've 'll.
-    ifThen(and(eq(g('c'), int(39)), ltU(add(g('i'), int(1)), g('end'))), [
-      f.set('d', load8(add(g('i'), int(1)))),
-      ifThen(
-        or(or(eq(g('d'), int(115)), eq(g('d'), int(116))), or(eq(g('d'), int(109)), eq(g('d'), int(100)))),
-        f.set('j', add(g('i'), int(2))),
-        ifThen(ltU(add(g('i'), int(2)), g('end')), [
-          f.set('e', load8(add(g('i'), int(2)))),
-          ifThen(
-            or(
-              and(eq(g('e'), int(101)), or(eq(g('d'), int(114)), eq(g('d'), int(118)))),
-              and(eq(g('d'), int(108)), eq(g('e'), int(108))),
-            ),
-            f.set('j', add(g('i'), int(3))),
-          ),
-        ]),
-      ),
-    ]),
+    contractions(false),
     ifThen(eq(g('j'), g('a')), [
       decode(g('i')),
       f.set('k', classOfCp),

@@ -1,4 +1,13 @@
-import { type MissHandler, WasmPieces } from './pretokenizerWasm.js';
+import {
+  FNV_OFFSET,
+  FNV_PRIME,
+  LETTER,
+  type MissHandler,
+  NUMBER,
+  OTHER,
+  SPACE,
+  WasmPieces,
+} from './pretokenizerWasm.js';
 import type { Tokenizer } from './types.js';
 
 /**
@@ -669,20 +678,12 @@ class PieceCache {
 }
 
 /** FNV-1a over UTF-16 code units, the cache's key hash. */
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 function pieceHash(text: string, a: number, b: number): number {
   let h = FNV_OFFSET;
   for (let i = a; i < b; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
   return h;
 }
 
-// Character classes of the GPT-2 pattern: letters (\p{L}), numbers (\p{N}), white space (\s),
-// and everything else.
-const OTHER = 0;
-const LETTER = 1;
-const NUMBER = 2;
-const SPACE = 3;
 const IS_LETTER = /^\p{L}$/u;
 const IS_NUMBER = /^\p{N}$/u;
 const IS_SPACE = /^\s$/u;
