@@ -27,9 +27,14 @@ function encodeWatched(
   return { ids, inWasm };
 }
 
-// Code points of every class of GPT-2's pattern, in 1-, 2- and 3-byte UTF-8, with the
+// Code points beyond the BMP: letters, numbers and symbols of planes 1 to 3 (classed from their
+// table), and code points of planes 14 to 16 (all "other").
+const astral = ['😀', '𝐀𝐁', '𝟎𝟏', '𐍈', '𠀀', '\u{30000}', '\u{E0100}', '\u{F0000}', '\u{10FFFF}'];
+
+// Code points of every class of GPT-2's pattern, in 1-, 2-, 3- and 4-byte UTF-8, with the
 // contractions and the spaces that join or split pieces.
-const bmpPart = fc.constantFrom(
+const gpt2Part = fc.constantFrom(
+  ...astral,
   "'s",
   "'ll",
   "'re",
@@ -62,6 +67,7 @@ const bmpPart = fc.constantFrom(
 // The same for cl100k's pattern: contractions in either case, a symbol or space before letters,
 // numbers in threes, symbols followed by line breaks, white space around CR and LF.
 const cl100kPart = fc.constantFrom(
+  ...astral,
   "'S",
   "'Ll",
   "'rE",
@@ -115,7 +121,7 @@ describe('GPT-2 and cl100k pre-tokenisers in WebAssembly', () => {
 
   test('any mix of classes, widths and white space: WebAssembly, JavaScript and js-tiktoken agree', () => {
     fc.assert(
-      fc.property(fc.array(bmpPart, { maxLength: 60 }), (parts) => {
+      fc.property(fc.array(gpt2Part, { maxLength: 60 }), (parts) => {
         const text = parts.join('');
         const { ids, inWasm } = encodeWatched([text, text]);
         expect(inWasm).toEqual([true, true]);
@@ -158,11 +164,21 @@ describe('GPT-2 and cl100k pre-tokenisers in WebAssembly', () => {
     expect(ids).toEqual(texts.map((t) => Array.from(referenceCl100k.encode(t))));
   });
 
-  test('a code point beyond the BMP sends the document to the JavaScript path, with the same ids', () => {
-    const text = `${mobyDickChapter(3).slice(0, 2000)} 😀 𝐀𝐁 ${mobyDickChapter(4).slice(0, 2000)}`;
-    const { ids, inWasm } = encodeWatched([text]);
-    expect(inWasm).toEqual([false]);
-    expect(ids[0]).toEqual(Array.from(reference.encode(text)));
+  test('code points beyond the BMP stay in WebAssembly, classed as the regular expressions class them', () => {
+    // Letters, numbers and symbols beyond the BMP next to their BMP kin: one class more or less
+    // moves a piece boundary.
+    const tricky = ['a𝐀b', ' 𝐀𝐁c', '12𝟎𝟏3', '!😀?', " x'𝐀", '漢𠀀字', 'a\u{E0100}b', ' \u{F0000}!', '𐍈𐍈 𐍈'];
+    const texts = [
+      `${mobyDickChapter(3).slice(0, 2000)} 😀 𝐀𝐁 ${mobyDickChapter(4).slice(0, 2000)}`,
+      ...tricky,
+      tricky.join(' '),
+    ];
+    for (const which of ['gpt2', 'cl100k'] as const) {
+      const { ids, inWasm } = encodeWatched(texts, which);
+      expect(inWasm).toEqual(texts.map(() => true));
+      const ref = which === 'gpt2' ? reference : referenceCl100k;
+      expect(ids).toEqual(texts.map((t) => Array.from(ref.encode(t))));
+    }
   });
 
   test('a document over 4M characters takes the JavaScript path, with the same ids', () => {

@@ -6,19 +6,21 @@
  * (the pattern's alternatives in the regex's order, as `splitGpt2` in `tiktoken.ts` does on
  * UTF-16 for GPT-2's), hashes each piece, and copies the tokens of pieces found in a direct-mapped cache
  * straight to the output. It returns to JavaScript only at a piece it does not hold (which
- * JavaScript encodes, caches and puts in a slot) or at a code point beyond the BMP (the caller
- * then encodes the whole document in JavaScript). On the benchmark corpus this loop takes about
- * 27 ns a piece; the same scan and cache lookups in JavaScript about three times as long.
+ * JavaScript encodes, caches and puts in a slot), and once per instance at the first code
+ * point beyond the BMP (to fill the classes of planes 1 to 3). On the benchmark corpus this
+ * loop takes about 27 ns a piece; the same scan and cache lookups in JavaScript about three
+ * times as long.
  *
- * Memory: [0, 32) state · class of every BMP code point at {@link CLASSES} · hot slots at
- * {@link HOT}, victim slots at {@link VICTIMS} · the document's bytes, then its tokens, from
- * {@link DATA}.
+ * Memory: [0, 32) state · class of every code point up to U+3FFFF at {@link CLASSES} · hot
+ * slots at {@link HOT}, victim slots at {@link VICTIMS} · the document's bytes, then its
+ * tokens, from {@link DATA}.
  */
 import {
   add,
   and,
   type Code,
   eq,
+  eqz,
   Fn,
   gtU,
   ifThen,
@@ -31,6 +33,7 @@ import {
   ne,
   or,
   ret,
+  select,
   shl,
   shrU,
   store16,
@@ -41,10 +44,18 @@ import {
 } from '../internal/wasmCode.js';
 
 const PAGE = 65536;
-/** Byte address of the class table: one byte per BMP code point (see `SPACE`). */
+/**
+ * Byte address of the class table: one byte per code point (see `SPACE`) of the BMP and of
+ * planes 1 to 3 (U+10000 to U+3FFFF: historic scripts, symbols, emoji, CJK extensions). The
+ * BMP's part is filled when an instance is made; the rest on the first code point beyond the
+ * BMP met (a word of the state at {@link ASTRAL_READY} then becomes nonzero). The planes above
+ * hold no letters, numbers or white space (checked when the table is filled).
+ */
 const CLASSES = 64;
+const ASTRAL_END = 0x40000;
+const ASTRAL_READY = 20;
 /** Hot slots: 64 bytes each, [hash, length | tokens << 8, 3 tokens, up to 44 bytes of key]. */
-const HOT = CLASSES + 65536;
+const HOT = CLASSES + ASTRAL_END;
 const HOT_SLOTS = 1 << 13;
 const SLOT_BYTES = 64;
 /** Longest piece (UTF-8 bytes) and most tokens a slot holds. */
@@ -62,7 +73,7 @@ const VICTIM_MIX = 0x9e3779b1;
 const DATA = VICTIMS + (1 << VICTIM_BITS) * SLOT_BYTES;
 /**
  * Longest document (UTF-16 code units) encoded here; longer ones take the JavaScript path. The
- * memory keeps the size the longest document needed: 2.6 MB to start, at most about 40 MB (64 MB
+ * memory keeps the size the longest document needed: 2.8 MB to start, at most about 40 MB (64 MB
  * for vocabularies of more than 2^16 ids).
  */
 const MAX_WASM_CHARS = 1 << 22;
@@ -127,7 +138,12 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
     store32(int(16), g('h')),
     ret(int(status)),
   ];
-  /** The code point at byte address `p` into cp, its length into w; astral ones end the scan. */
+  /**
+   * The code point at byte address `p` into cp, its length into w. Beyond the BMP, code points
+   * of planes 4 to 16 read as U+3FFFF (a noncharacter, "other", as they all are); the class
+   * table covers planes 1 to 3 once it is filled (see {@link ASTRAL_READY}), and until then the
+   * scan stops at the piece such a code point is in.
+   */
   const decode = (p: Code): Code => [
     f.set('c0', load8(p)),
     ifThen(
@@ -151,7 +167,29 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
             ),
             f.set('w', int(3)),
           ],
-          saveState(ASTRAL),
+          [
+            ifThen(eqz(load32(int(ASTRAL_READY))), [
+              store32(int(0), g('a')),
+              store32(int(4), g('o')),
+              ret(int(ASTRAL)),
+            ]),
+            // Lead byte F0 is planes 1 to 3, whose code point is in the low 18 bits.
+            f.set(
+              'cp',
+              select(
+                or(
+                  or(
+                    shl(and(load8(add(p, int(1))), int(0x3f)), int(12)),
+                    shl(and(load8(add(p, int(2))), int(0x3f)), int(6)),
+                  ),
+                  and(load8(add(p, int(3))), int(0x3f)),
+                ),
+                int(ASTRAL_END - 1),
+                eq(g('c0'), int(0xf0)),
+              ),
+            ),
+            f.set('w', int(4)),
+          ],
         ),
       ),
     ),
@@ -374,6 +412,44 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
   return Object.assign(f, { body });
 }
 
+let astralTable: Uint8Array | null | undefined;
+
+/**
+ * Classes of U+10000 to U+3FFFF, as the engine's regular expressions see them (computed once per
+ * thread, by matching runs over all of them in one string); null when a code point above them
+ * is a letter, number or white space (no Unicode version so far has one), which the scanner
+ * would take for "other".
+ */
+function astralClasses(): Uint8Array | null {
+  if (astralTable !== undefined) return astralTable;
+  const span = (from: number, to: number): string => {
+    const parts: string[] = [];
+    for (let c = from; c < to; c += 4096) {
+      const chunk: number[] = [];
+      for (let d = c; d < Math.min(to, c + 4096); d++) chunk.push(d);
+      parts.push(String.fromCodePoint(...chunk));
+    }
+    return parts.join('');
+  };
+  const above = span(ASTRAL_END, 0x110000);
+  if (/[\p{L}\p{N}\s]/u.test(above)) {
+    astralTable = null;
+    return null;
+  }
+  const table = new Uint8Array(ASTRAL_END - 0x10000);
+  const all = span(0x10000, ASTRAL_END);
+  // Every code point here is two UTF-16 units: index / 2 is its offset in the table.
+  for (const [re, cls] of [
+    [/\p{L}+/gu, LETTER],
+    [/\p{N}+/gu, NUMBER],
+    [/\s+/gu, SPACE],
+  ] as const) {
+    for (const m of all.matchAll(re)) table.fill(cls, m.index / 2, (m.index + m[0].length) / 2);
+  }
+  astralTable = table;
+  return table;
+}
+
 /** Compiled modules by pattern and token width (null: unavailable, or compiling). */
 const compiled = new Map<string, WebAssembly.Module | null>();
 
@@ -466,8 +542,9 @@ export class WasmPieces {
   }
 
   /**
-   * The tokens of `text`, or null when it must take the JavaScript path (longer than
-   * {@link MAX_WASM_CHARS}, a code point beyond the BMP, or no memory to be had).
+   * The tokens of `text` as a view of this instance's memory, valid until the next call; null
+   * when the text must take the JavaScript path (longer than {@link MAX_WASM_CHARS}, a code
+   * point beyond the BMP, or no memory to be had).
    */
   encode(text: string, miss: MissHandler): Uint16Array | Uint32Array | null {
     if (text.length > MAX_WASM_CHARS) return null;
@@ -498,7 +575,13 @@ export class WasmPieces {
       const status = this.scan(pos, end, outAt, o);
       o = this.i32[1]!;
       if (status === DONE) break;
-      if (status === ASTRAL) return null;
+      if (status === ASTRAL) {
+        // The first code point beyond the BMP: fill the table of planes 1 to 3 and go on from
+        // the piece it is in, or take the JavaScript path where the table cannot serve.
+        if (!this.fillAstral()) return null;
+        pos = this.i32[0]!;
+        continue;
+      }
       const a = this.i32[2]!;
       const b = this.i32[3]!;
       const h = this.i32[4]!;
@@ -508,7 +591,21 @@ export class WasmPieces {
       o = to;
       pos = b;
     }
-    return out.slice(0, o);
+    return out.subarray(0, o);
+  }
+
+  private astral: boolean | undefined;
+  /** Fill the classes of planes 1 to 3 once; false where planes 4 to 16 have classed code points. */
+  private fillAstral(): boolean {
+    if (this.astral === undefined) {
+      const table = astralClasses();
+      this.astral = table !== null;
+      if (table) {
+        this.u8.set(table, CLASSES + 0x10000);
+        this.i32[ASTRAL_READY >> 2] = 1;
+      }
+    }
+    return this.astral;
   }
 
   /** Keep piece bytes [a, b) → out[from, to) in its slot, when it fits one (and, for a
