@@ -716,6 +716,31 @@ function bucketEnds(v: Int32Array, C: number, B: number, k: number): void {
   }
 }
 
+/*
+ * The loops over buckets are functions apart from `level`: a long loop in `level` itself would
+ * have the engine compile all of it, several times over as its levels take new branches, on
+ * background threads whose CPU time the build pays as well.
+ */
+
+/** L[c]: how many LMS positions bucket c holds (its end, from counts C, less its cursor B). */
+function lmsPerBucket(v: Int32Array, C: number, B: number, L: number, k: number): void {
+  let end = 0;
+  for (let c = 0; c < k; c++) {
+    end += v[C + c]!;
+    v[L + c] = end - v[B + c]!;
+  }
+}
+
+/** Flag (+ n) the first LMS position of every bucket that has one (the naming groups' starts). */
+function flagBucketStarts(v: Int32Array, C: number, B: number, sa4: number, k: number, n: number): void {
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    sum += v[C + c]!;
+    const b = v[B + c]!;
+    if (b !== sum) v[sa4 + b]! += n;
+  }
+}
+
 /** Largest alphabet whose LMS counts per bucket a level keeps (see `placeRuns`). */
 const RUNS_LIMIT = 1 << 16;
 
@@ -808,13 +833,7 @@ function level(
   let runs = -1;
   if (!recount && k <= RUNS_LIMIT && m > 1) {
     runs = r.alloc(4 * k);
-    const v = r.i32;
-    const l4 = runs >> 2;
-    let end = 0;
-    for (let c = 0; c < k; c++) {
-      end += v[c4 + c]!;
-      v[l4 + c] = end - v[b4 + c]!;
-    }
+    lmsPerBucket(r.i32, c4, b4, runs >> 2, k);
   }
 
   let names = m;
@@ -822,12 +841,7 @@ function level(
     const d4 = D >> 2;
     {
       const v = r.i32;
-      let sum = 0;
-      for (let c = 0; c < k; c++) {
-        sum += v[c4 + c]!;
-        const b = v[b4 + c]!;
-        if (b !== sum) v[sa4 + b]! += n;
-      }
+      flagBucketStarts(v, c4, b4, sa4, k, n);
       v.fill(-1, d4, d4 + 2 * k);
       bucketStarts(v, c4, b4, k);
       const pred = tPrev < tLast ? 1 : 0;
