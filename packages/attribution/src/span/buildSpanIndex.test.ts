@@ -1,5 +1,7 @@
+import gpt2 from 'js-tiktoken/ranks/gpt2';
 import { describe, expect, test, vi } from 'vitest';
 import { createByteTokenizer } from '../tokenizers/byte.js';
+import { fromTiktokenRanks } from '../tokenizers/tiktoken.js';
 import { buildSpanIndex } from './buildSpanIndex.js';
 import { count } from './count.js';
 import { serializeSpanIndex } from './serializeSpanIndex.js';
@@ -103,6 +105,42 @@ describe('buildSpanIndex', () => {
     } finally {
       vi.unstubAllGlobals();
       vi.resetModules();
+    }
+  });
+
+  test('built-in tokenizers write ids into the shard itself: the same index as through `encode`', async () => {
+    const gpt2Tokenizer = fromTiktokenRanks(gpt2, { name: 'gpt2' });
+    const docs = Array.from({ length: 60 }, (_, i) => ({
+      id: `d${i}`,
+      contributor: `c${i % 3}`,
+      // Empty texts, multi-byte and astral characters (the latter take the JavaScript pre-tokeniser).
+      text:
+        i % 11 === 0
+          ? ''
+          : `${'Call me Ishmael. '.repeat(i % 5)}é ${i} ${i % 7 === 0 ? '🐋 ' : ''}${'x'.repeat(i)}`,
+    }));
+    for (const builtIn of [tokenizer, gpt2Tokenizer]) {
+      // The same tokenizer without the fast path: only its public methods.
+      const plain = {
+        id: builtIn.id,
+        vocabSize: builtIn.vocabSize,
+        encode: (t: string) => builtIn.encode(t),
+        decode: builtIn.decode,
+      };
+      const encode = vi.spyOn(builtIn, 'encode');
+      // Small shards: documents near a full shard take the `encode` path, to start the next one.
+      for (const maxShardTokens of [200, 1 << 20]) {
+        encode.mockClear();
+        const fast = await buildSpanIndex(docs, { tokenizer: builtIn, maxShardTokens });
+        const fastCalls = encode.mock.calls.length;
+        const slow = await buildSpanIndex(docs, { tokenizer: plain, maxShardTokens });
+        expect(serializeSpanIndex(fast)).toEqual(serializeSpanIndex(slow));
+        expect(fast.unigramCounts).toEqual(slow.unigramCounts);
+        // With room to spare, no document went through `encode`.
+        if (maxShardTokens > 200) expect(fastCalls).toBe(0);
+        else expect(fast.shards.length).toBeGreaterThan(3);
+      }
+      encode.mockRestore();
     }
   });
 

@@ -1,4 +1,5 @@
 import { AbortError } from '@openledger/core';
+import { type Appender, appenderOf } from '../tokenizers/append.js';
 import { checkedVocabSize, documentContent } from './documents.js';
 import { SpanIndexUsageError } from './errors.js';
 import { FORMAT_VERSION } from './format.js';
@@ -106,61 +107,97 @@ export async function buildSpanIndex(
     len = 0;
   };
 
-  for await (const doc of documents as AsyncIterable<SpanDocument>) {
-    checkAbort();
-    const content = documentContent(doc, ids.length);
-    const toks = typeof content === 'string' ? tokenizer.encode(content) : content;
-    const need = toks.length + 1;
-    if (need > maxShard) {
-      throw new SpanIndexUsageError(
-        `Document "${doc.id}" has ${toks.length} tokens; a shard holds at most ${maxShard - 1} plus a separator.`,
-      );
+  /** The shard's token array with room for `capacity` tokens (the first `len` kept). */
+  const ensure = (capacity: number): Uint16Array | Uint32Array => {
+    if (capacity <= buf.length) return buf;
+    // A shard's first document opens its WebAssembly buffer.
+    if (useWasm && len === 0 && !wasm) wasm = WasmTokenBuffer.create(Tokens, Math.max(capacity, 1 << 16));
+    const grownInPlace = wasm?.reserve(capacity) as Uint16Array | Uint32Array | null | undefined;
+    if (grownInPlace) buf = grownInPlace;
+    else {
+      // No WebAssembly, or past its memory: continue this shard in an array.
+      wasm = null;
+      let cap = Math.max(buf.length * 2, 1 << 16);
+      while (cap < capacity) cap *= 2;
+      const grown = new Tokens(Math.min(cap, maxShard));
+      grown.set(buf.subarray(0, len));
+      buf = grown;
     }
-    if (len + need > maxShard) await finishShard();
-    if (len + need > buf.length) {
-      // A shard's first document opens its WebAssembly buffer.
-      if (useWasm && len === 0) wasm = WasmTokenBuffer.create(Tokens, Math.max(need, 1 << 16));
-      const grownInPlace = wasm?.reserve(len + need) as Uint16Array | Uint32Array | null | undefined;
-      if (grownInPlace) buf = grownInPlace;
-      else {
-        // No WebAssembly, or past its memory: continue this shard in an array.
-        wasm = null;
-        let cap = Math.max(buf.length * 2, 1 << 16);
-        while (cap < len + need) cap *= 2;
-        const grown = new Tokens(Math.min(cap, maxShard));
-        grown.set(buf.subarray(0, len));
-        buf = grown;
-      }
-    }
+    return buf;
+  };
+  // Room for a document's ids and the separator after them.
+  const room = (end: number) => ensure(end + 1);
+  const append = appenderOf(tokenizer);
+
+  /*
+   * The work per document is in the functions below rather than in the loop of this async
+   * function: the engine then optimises small functions, not all of this one again and again
+   * as the build takes new branches (on background threads whose CPU time the build pays too).
+   */
+  /** Append the ids of a text from a built-in tokenizer (in range by construction). */
+  const appendText = (text: string, append: Appender): number => {
+    const end = append(text, room, len);
+    for (let i = len; i < end; i++) unigramCounts[buf[i]!]!++;
+    return end - len;
+  };
+  /** Copy a document's ids into the shard (which has room), checking each. */
+  const copyTokens = (id: string, toks: ArrayLike<number>): number => {
+    const count = toks.length;
     if (toks instanceof Uint8Array || toks instanceof Uint16Array || toks instanceof Uint32Array) {
       // Unsigned integer arrays (what tokenizers return): only the upper bound needs checking.
-      for (let i = 0; i < toks.length; i++) {
+      for (let i = 0; i < count; i++) {
         const t = toks[i]!;
-        if (t >= vocabSize) throw outOfVocabulary(doc.id, t, i, vocabSize);
+        if (t >= vocabSize) throw outOfVocabulary(id, t, i, vocabSize);
         unigramCounts[t]!++;
       }
       buf.set(toks, len);
     } else {
-      for (let i = 0; i < toks.length; i++) {
+      for (let i = 0; i < count; i++) {
         const t = toks[i]!;
         // Also rejects NaN and fractions: the index stores exact integer ids.
-        if (!(t >= 0 && t < vocabSize) || t !== Math.floor(t)) throw outOfVocabulary(doc.id, t, i, vocabSize);
+        if (!(t >= 0 && t < vocabSize) || t !== Math.floor(t)) throw outOfVocabulary(id, t, i, vocabSize);
         buf[len + i] = t;
         unigramCounts[t]!++;
       }
     }
+    return count;
+  };
+  /** Close a document of `count` ids just written: its start, the separator, its names. */
+  const endDocument = (doc: SpanDocument, count: number): void => {
     if (docsInShard === starts.length) {
       const grown = new Int32Array(starts.length * 2);
       grown.set(starts);
       starts = grown;
     }
     starts[docsInShard++] = len;
-    buf[len + toks.length] = separator;
-    len += need;
-    totalTokens += toks.length;
+    buf[len + count] = separator;
+    len += count + 1;
+    totalTokens += count;
+    sinceYield += count + 1;
     ids.push(doc.id);
     contributors.push(doc.contributor);
-    sinceYield += need;
+  };
+
+  for await (const doc of documents as AsyncIterable<SpanDocument>) {
+    checkAbort();
+    const content = documentContent(doc, ids.length);
+    let count: number;
+    // A built-in tokenizer writes its ids into the shard itself (at most 3 per UTF-16 unit:
+    // one per UTF-8 byte); others' ids are checked as they are copied.
+    if (typeof content === 'string' && append && len + 3 * content.length < maxShard) {
+      count = appendText(content, append);
+    } else {
+      const toks = typeof content === 'string' ? tokenizer.encode(content) : content;
+      if (toks.length + 1 > maxShard) {
+        throw new SpanIndexUsageError(
+          `Document "${doc.id}" has ${toks.length} tokens; a shard holds at most ${maxShard - 1} plus a separator.`,
+        );
+      }
+      if (len + toks.length + 1 > maxShard) await finishShard();
+      ensure(len + toks.length + 1);
+      count = copyTokens(doc.id, toks);
+    }
+    endDocument(doc, count);
     if (sinceYield >= 1 << 22) {
       sinceYield = 0;
       onProgress?.({ phase: 'tokenize', documents: ids.length, tokens: totalTokens });

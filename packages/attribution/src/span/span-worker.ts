@@ -9,6 +9,7 @@
  * `docs` batches (each answered by `ack` once indexed), then `end`, answered by `done` (or by
  * `error` at any point).
  */
+import { appenderOf, withAppender } from '../tokenizers/append.js';
 import { tokenizerFromRecipe } from '../tokenizers/recipe.js';
 import type { Tokenizer } from '../tokenizers/types.js';
 import { buildSpanIndex } from './buildSpanIndex.js';
@@ -86,6 +87,14 @@ async function run(init: Extract<WorkerRequest, { type: 'init' }>): Promise<void
         },
         decode: () => '',
       };
+  const append = rebuilt && appenderOf(rebuilt);
+  if (append) {
+    withAppender(tokenizer, (text, room, at) => {
+      const end = append(text, room, at);
+      tokensSoFar += end - at;
+      return end;
+    });
+  }
   if (tokenizer.id !== init.tokenizerId || tokenizer.vocabSize !== init.vocabSize) {
     throw new Error(`span-worker: the recipe rebuilt "${tokenizer.id}", not "${init.tokenizerId}".`);
   }

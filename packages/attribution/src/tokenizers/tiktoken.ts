@@ -1,3 +1,4 @@
+import { withAppender } from './append.js';
 import {
   FNV_OFFSET,
   FNV_PRIME,
@@ -112,7 +113,8 @@ export function fromTiktokenRanks(
     return ~end;
   };
 
-  const encode = (text: string): Uint16Array | Uint32Array => {
+  // The ids of `text` as a view of a reused buffer, valid until the next call.
+  const encodeView = (text: string): Uint16Array | Uint32Array => {
     const tokens = fast?.encode(text, resolve);
     if (tokens) return tokens;
     if (bounds.length < 3 * text.length + 3) bounds = new Int32Array(3 * text.length + 3);
@@ -148,8 +150,9 @@ export function fromTiktokenRanks(
       hot.put(text, a, b, h, out, len, end);
       len = end;
     }
-    return out.slice(0, len);
+    return out.subarray(0, len);
   };
+  const encode = (text: string): Uint16Array | Uint32Array => encodeView(text).slice();
 
   const decoder = new TextDecoder();
   const decode = (tokens: ArrayLike<number>): string => {
@@ -167,18 +170,26 @@ export function fromTiktokenRanks(
     return decoder.decode(bytes);
   };
 
-  return {
-    id: `tiktoken:${parameters.name}`,
-    vocabSize: vocab.vocabSize,
-    encode,
-    decode,
-    recipe: {
-      kind: 'tiktoken',
-      ranks: { pat_str: ranks.pat_str, special_tokens: ranks.special_tokens, bpe_ranks: ranks.bpe_ranks },
-      name: parameters.name,
-      ...(parameters.webAssembly === false ? { webAssembly: false } : {}),
+  return withAppender(
+    {
+      id: `tiktoken:${parameters.name}`,
+      vocabSize: vocab.vocabSize,
+      encode,
+      decode,
+      recipe: {
+        kind: 'tiktoken',
+        ranks: { pat_str: ranks.pat_str, special_tokens: ranks.special_tokens, bpe_ranks: ranks.bpe_ranks },
+        name: parameters.name,
+        ...(parameters.webAssembly === false ? { webAssembly: false } : {}),
+      },
     },
-  };
+    (text, room, at) => {
+      const ids = encodeView(text);
+      const end = at + ids.length;
+      room(end).set(ids, at);
+      return end;
+    },
+  );
 }
 
 interface Vocabulary {
