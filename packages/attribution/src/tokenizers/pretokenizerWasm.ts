@@ -547,23 +547,39 @@ export class WasmPieces {
    * point beyond the BMP, or no memory to be had).
    */
   encode(text: string, miss: MissHandler): Uint16Array | Uint32Array | null {
-    if (text.length > MAX_WASM_CHARS) return null;
-    const room = 3 * text.length;
+    // At most 3 UTF-8 bytes per UTF-16 unit.
+    if (text.length > MAX_WASM_CHARS || !this.room(3 * text.length)) return null;
+    const written = this.utf8.encodeInto(text, this.u8.subarray(DATA, DATA + 3 * text.length)).written;
+    return this.scanAll(written, miss);
+  }
+
+  /*
+   * The parts of `encode` are methods of their own so that the engine optimises the loop of
+   * `scanAll` alone, not again each time a rare branch (growth, the first astral code point)
+   * is first taken.
+   */
+
+  /** Memory for a document of up to `bytes` UTF-8 bytes and its tokens; false if it cannot grow. */
+  private room(bytes: number): boolean {
     const width = this.wide ? 4 : 2;
     // Bytes, 8 bytes of slack (the key compare reads whole words), then up to one token a byte.
-    const need = DATA + room + 8 + width * room + 8;
+    const need = DATA + bytes + 8 + width * bytes + 8;
     if (need > this.memory.buffer.byteLength) {
       try {
         this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / PAGE));
       } catch {
-        return null;
+        return false;
       }
     }
     if (this.u8.buffer !== this.memory.buffer) {
       this.u8 = new Uint8Array(this.memory.buffer);
       this.i32 = new Int32Array(this.memory.buffer);
     }
-    const written = this.utf8.encodeInto(text, this.u8.subarray(DATA, DATA + room)).written;
+    return true;
+  }
+
+  /** Scan the `written` bytes at {@link DATA}: their tokens, or null for the JavaScript path. */
+  private scanAll(written: number, miss: MissHandler): Uint16Array | Uint32Array | null {
     const outAt = (DATA + written + 8 + 7) & ~7;
     const out = this.wide
       ? new Uint32Array(this.memory.buffer, outAt, written)
