@@ -26,6 +26,7 @@ import {
   ifThen,
   int,
   load8,
+  load16,
   load32,
   ltU,
   moduleBytes,
@@ -54,13 +55,15 @@ const PAGE = 65536;
 const CLASSES = 64;
 const ASTRAL_END = 0x40000;
 const ASTRAL_READY = 20;
-/** Hot slots: 64 bytes each, [hash, length | tokens << 8, 3 tokens, up to 44 bytes of key]. */
+/**
+ * Hot slots: 64 bytes each, [hash, length | tokens << 8, the key's bytes (zero-padded to a
+ * multiple of 4), then its tokens (of the module's token width)]; the key and tokens share
+ * {@link SLOT_ROOM} bytes, so a slot holds, say, a 20-byte piece of 10 GPT-2 tokens.
+ */
 const HOT = CLASSES + ASTRAL_END;
 const HOT_SLOTS = 1 << 13;
 const SLOT_BYTES = 64;
-/** Longest piece (UTF-8 bytes) and most tokens a slot holds. */
-const HOT_KEY_BYTES = 44;
-const HOT_TOKENS = 3;
+const SLOT_ROOM = SLOT_BYTES - 8;
 /**
  * Victim slots, the same layout: a piece evicted from the first level moves to its slot here
  * (indexed by other bits of its hash), so that frequent pieces competing for one first-level
@@ -353,7 +356,7 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
     f.set('hit', int(0)),
     ifThen(
       and(
-        and(ltU(g('len'), int(HOT_KEY_BYTES + 1)), eq(load32(g('s')), g('h'))),
+        and(ltU(g('len'), int(SLOT_ROOM + 1)), eq(load32(g('s')), g('h'))),
         eq(and(load32(add(g('s'), int(4))), int(0xff)), g('len')),
       ),
       [
@@ -367,7 +370,7 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
             ltU(sub(g('len'), g('q')), int(4)),
             f.set('x', and(g('x'), sub(shl(int(1), shl(sub(g('len'), g('q')), int(3))), int(1)))),
           ),
-          ifThen(ne(g('x'), load32(add(add(g('s'), int(20)), g('q')))), [f.set('hit', int(0)), breakFromIf]),
+          ifThen(ne(g('x'), load32(add(add(g('s'), int(8)), g('q')))), [f.set('hit', int(0)), breakFromIf]),
           f.set('q', add(g('q'), int(4))),
         ]),
       ],
@@ -388,13 +391,15 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
     ]),
     ifThen(eq(g('hit'), int(0)), saveState(MISS)),
     f.set('nt', shrU(load32(add(g('s'), int(4))), int(8))),
-    f.set('q', int(0)),
-    whileLoop(ltU(g('q'), g('nt')), [
+    // The tokens follow the key, padded to 4 bytes.
+    f.set('q', add(add(g('s'), int(8)), and(add(g('len'), int(3)), int(-4)))),
+    f.set('x', add(g('q'), shl(g('nt'), int(width === 2 ? 1 : 2)))),
+    whileLoop(ltU(g('q'), g('x')), [
       width === 2
-        ? store16(add(g('out'), shl(g('o'), int(1))), load32(add(add(g('s'), int(8)), shl(g('q'), int(2)))))
-        : store32(add(g('out'), shl(g('o'), int(2))), load32(add(add(g('s'), int(8)), shl(g('q'), int(2))))),
+        ? store16(add(g('out'), shl(g('o'), int(1))), load16(g('q')))
+        : store32(add(g('out'), shl(g('o'), int(2))), load32(g('q'))),
       f.inc('o'),
-      f.inc('q'),
+      f.set('q', add(g('q'), int(width))),
     ]),
   ];
 
@@ -513,6 +518,7 @@ export class WasmPieces {
   private readonly utf8 = new TextEncoder();
   private u8: Uint8Array;
   private i32: Int32Array;
+  private u16: Uint16Array;
 
   private constructor(
     module: WebAssembly.Module,
@@ -524,6 +530,7 @@ export class WasmPieces {
     this.scan = exports.scan as (pos: number, end: number, out: number, o: number) => number;
     this.u8 = new Uint8Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
+    this.u16 = new Uint16Array(this.memory.buffer);
     this.u8.set(classes.subarray(0, 65536), CLASSES);
   }
 
@@ -574,6 +581,8 @@ export class WasmPieces {
     if (this.u8.buffer !== this.memory.buffer) {
       this.u8 = new Uint8Array(this.memory.buffer);
       this.i32 = new Int32Array(this.memory.buffer);
+      this.u16 = new Uint16Array(this.memory.buffer);
+      this.u16 = new Uint16Array(this.memory.buffer);
     }
     return true;
   }
@@ -637,7 +646,9 @@ export class WasmPieces {
   ): void {
     const len = b - a;
     const n = to - from;
-    if (len > HOT_KEY_BYTES || n > HOT_TOKENS) return;
+    const keyRoom = (len + 3) & ~3;
+    const width = this.wide ? 4 : 2;
+    if (keyRoom + width * n > SLOT_ROOM) return;
     const s = HOT + (((h ^ (h >>> 17)) & (HOT_SLOTS - 1)) << 6);
     const v = this.i32;
     const w = s >> 2;
@@ -652,8 +663,13 @@ export class WasmPieces {
     }
     v[w] = h;
     v[w + 1] = len | (n << 8);
-    for (let i = 0; i < n; i++) v[w + 2 + i] = out[from + i]!;
-    this.u8.copyWithin(s + 20, a, b);
-    this.u8.fill(0, s + 20 + len, s + 20 + ((len + 3) & ~3));
+    this.u8.copyWithin(s + 8, a, b);
+    this.u8.fill(0, s + 8 + len, s + 8 + keyRoom);
+    const tokens = s + 8 + keyRoom;
+    if (this.wide) for (let i = 0; i < n; i++) v[(tokens >> 2) + i] = out[from + i]!;
+    else {
+      const u16 = this.u16;
+      for (let i = 0; i < n; i++) u16[(tokens >> 1) + i] = out[from + i]!;
+    }
   }
 }
