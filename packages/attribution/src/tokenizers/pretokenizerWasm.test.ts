@@ -181,6 +181,18 @@ describe('GPT-2 and cl100k pre-tokenisers in WebAssembly', () => {
     }
   });
 
+  test('beyond U+3FFFF the engine knows no letter, number or white space (the scanner takes them as other)', () => {
+    const units: number[] = [];
+    for (let c = 0x40000; c < 0x110000; c++)
+      units.push(0xd800 + ((c - 0x10000) >> 10), 0xdc00 + ((c - 0x10000) & 0x3ff));
+    const above = new TextDecoder('utf-16le').decode(Uint16Array.from(units));
+    expect(above.length).toBe(2 * (0x110000 - 0x40000));
+    expect(/[\p{L}\p{N}\s]/u.test(above)).toBe(false);
+    // The same regular expression finds them below (a letter of plane 3, a digit of plane 1).
+    expect(/[\p{L}\p{N}\s]/u.test('\u{30000}')).toBe(true);
+    expect(/[\p{L}\p{N}\s]/u.test('\u{1D7CE}')).toBe(true);
+  });
+
   test('a document over 4M characters takes the JavaScript path, with the same ids', () => {
     const text = 'Call me Ishmael. Some years ago, never mind how long precisely. '.repeat(66_000);
     expect(text.length).toBeGreaterThan(1 << 22);

@@ -50,7 +50,7 @@ const PAGE = 65536;
  * planes 1 to 3 (U+10000 to U+3FFFF: historic scripts, symbols, emoji, CJK extensions). The
  * BMP's part is filled when an instance is made; the rest on the first code point beyond the
  * BMP met (a word of the state at {@link ASTRAL_READY} then becomes nonzero). The planes above
- * hold no letters, numbers or white space (checked when the table is filled).
+ * hold no letters, numbers or white space.
  */
 const CLASSES = 64;
 const ASTRAL_END = 0x40000;
@@ -417,39 +417,27 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
   return Object.assign(f, { body });
 }
 
-let astralTable: Uint8Array | null | undefined;
+let astralTable: Uint8Array | undefined;
 
 /**
- * Classes of U+10000 to U+3FFFF, as the engine's regular expressions see them (computed once per
- * thread, by matching runs over all of them in one string); null when a code point above them
- * is a letter, number or white space (no Unicode version so far has one), which the scanner
- * would take for "other".
+ * Classes of U+10000 to U+3FFFF as the engine's regular expressions see them, computed once per
+ * thread (about 10 ms: one match over all of them in one string). Code points above them are
+ * unassigned, tags, variation selectors or private use: no letter, number or white space (a
+ * test checks this against the engine).
  */
-function astralClasses(): Uint8Array | null {
-  if (astralTable !== undefined) return astralTable;
-  const span = (from: number, to: number): string => {
-    const parts: string[] = [];
-    for (let c = from; c < to; c += 4096) {
-      const chunk: number[] = [];
-      for (let d = c; d < Math.min(to, c + 4096); d++) chunk.push(d);
-      parts.push(String.fromCodePoint(...chunk));
-    }
-    return parts.join('');
-  };
-  const above = span(ASTRAL_END, 0x110000);
-  if (/[\p{L}\p{N}\s]/u.test(above)) {
-    astralTable = null;
-    return null;
+function astralClasses(): Uint8Array {
+  if (astralTable) return astralTable;
+  // Every code point of planes 1 to 3 as one string, from its surrogate pairs.
+  const units = new Uint16Array(2 * (ASTRAL_END - 0x10000));
+  for (let c = 0, i = 0; c < ASTRAL_END - 0x10000; c++, i += 2) {
+    units[i] = 0xd800 + (c >> 10);
+    units[i + 1] = 0xdc00 + (c & 0x3ff);
   }
+  const all = new TextDecoder('utf-16le').decode(units);
   const table = new Uint8Array(ASTRAL_END - 0x10000);
-  const all = span(0x10000, ASTRAL_END);
-  // Every code point here is two UTF-16 units: index / 2 is its offset in the table.
-  for (const [re, cls] of [
-    [/\p{L}+/gu, LETTER],
-    [/\p{N}+/gu, NUMBER],
-    [/\s+/gu, SPACE],
-  ] as const) {
-    for (const m of all.matchAll(re)) table.fill(cls, m.index / 2, (m.index + m[0].length) / 2);
+  // Two UTF-16 units per code point: index / 2 is the offset in the table.
+  for (const m of all.matchAll(/(\p{L}+)|(\p{N}+)|(\s+)/gu)) {
+    table.fill(m[1] ? LETTER : m[2] ? NUMBER : SPACE, m.index / 2, (m.index + m[0].length) / 2);
   }
   astralTable = table;
   return table;
@@ -602,8 +590,8 @@ export class WasmPieces {
       if (status === DONE) break;
       if (status === ASTRAL) {
         // The first code point beyond the BMP: fill the table of planes 1 to 3 and go on from
-        // the piece it is in, or take the JavaScript path where the table cannot serve.
-        if (!this.fillAstral()) return null;
+        // the piece it is in.
+        this.fillAstral();
         pos = this.i32[0]!;
         continue;
       }
@@ -619,18 +607,11 @@ export class WasmPieces {
     return out.subarray(0, o);
   }
 
-  private astral: boolean | undefined;
-  /** Fill the classes of planes 1 to 3 once; false where planes 4 to 16 have classed code points. */
-  private fillAstral(): boolean {
-    if (this.astral === undefined) {
-      const table = astralClasses();
-      this.astral = table !== null;
-      if (table) {
-        this.u8.set(table, CLASSES + 0x10000);
-        this.i32[ASTRAL_READY >> 2] = 1;
-      }
-    }
-    return this.astral;
+  /** Fill the classes of planes 1 to 3 (once per instance). */
+  private fillAstral(): void {
+    if (this.i32[ASTRAL_READY >> 2]) return;
+    this.u8.set(astralClasses(), CLASSES + 0x10000);
+    this.i32[ASTRAL_READY >> 2] = 1;
   }
 
   /** Keep piece bytes [a, b) → out[from, to) in its slot, when it fits one (and, for a
