@@ -78,7 +78,8 @@ export async function buildSpanIndex(
     onProgress?.({ phase: 'sort', documents: ids.length, tokens: totalTokens, shard: shards.length });
     await yieldToEventLoop();
     checkAbort();
-    const sorted = wasm?.sort(len, vocabSize + 1) ?? null;
+    // Unigram counts are taken here, over the whole shard (its separators left out).
+    const sorted = wasm?.sort(len, vocabSize + 1, undefined, unigramCounts) ?? null;
     let tokens: Uint16Array | Uint32Array;
     let sa: Int32Array;
     if (sorted) {
@@ -91,6 +92,7 @@ export async function buildSpanIndex(
       tokens = ((wasm?.reserve(len) as Uint16Array | Uint32Array | null) ?? buf).slice(0, len);
       sa = new Int32Array(len);
       suffixArray(tokens, sa, len, vocabSize + 1);
+      for (let i = 0; i < len; i++) if (tokens[i] !== separator) unigramCounts[tokens[i]!]!++;
     }
     wasm = null;
     buf = new Tokens(0);
@@ -136,9 +138,7 @@ export async function buildSpanIndex(
    */
   /** Append the ids of a text from a built-in tokenizer (in range by construction). */
   const appendText = (text: string, append: Appender): number => {
-    const end = append(text, room, len);
-    for (let i = len; i < end; i++) unigramCounts[buf[i]!]!++;
-    return end - len;
+    return append(text, room, len) - len;
   };
   /** Copy a document's ids into the shard (which has room), checking each. */
   const copyTokens = (id: string, toks: ArrayLike<number>): number => {
@@ -148,7 +148,6 @@ export async function buildSpanIndex(
       for (let i = 0; i < count; i++) {
         const t = toks[i]!;
         if (t >= vocabSize) throw outOfVocabulary(id, t, i, vocabSize);
-        unigramCounts[t]!++;
       }
       buf.set(toks, len);
     } else {
@@ -157,7 +156,6 @@ export async function buildSpanIndex(
         // Also rejects NaN and fractions: the index stores exact integer ids.
         if (!(t >= 0 && t < vocabSize) || t !== Math.floor(t)) throw outOfVocabulary(id, t, i, vocabSize);
         buf[len + i] = t;
-        unigramCounts[t]!++;
       }
     }
     return count;

@@ -1016,7 +1016,12 @@ export class WasmTokenBuffer {
    * The buffer must not be appended to afterwards. Null when memory for the suffix array cannot
    * be had (the tokens stay readable through `reserve(n)`).
    */
-  sort(n: number, alphabetSize: number, tuning?: SaisWasmTuning): WasmSuffixArray | null {
+  sort(
+    n: number,
+    alphabetSize: number,
+    tuning?: SaisWasmTuning,
+    counts?: Float64Array,
+  ): WasmSuffixArray | null {
     if (n < 2 || n > 0x7fffffff) return null;
     // Symbols at or above 2^31 do not fit the signed arithmetic of the loops.
     if (this.Type === Uint32Array && alphabetSize > 0x80000000) return null;
@@ -1037,7 +1042,13 @@ export class WasmTokenBuffer {
     } catch {
       return null;
     }
+    // Counted before the sort (whose buckets reuse the memory), added once it has succeeded.
+    let counted: Float64Array | undefined;
     try {
+      if (counts) {
+        counted = new Float64Array(Math.min(alphabetSize, counts.length));
+        addSymbolCounts(r, textAt, width, n, alphabetSize, counted);
+      }
       let T = textAt;
       let w: 1 | 2 | 4 = width;
       let k = alphabetSize;
@@ -1057,10 +1068,24 @@ export class WasmTokenBuffer {
       if (cause instanceof RangeError) return null;
       throw cause;
     }
+    if (counts && counted) for (let c = 0; c < counted.length; c++) counts[c]! += counted[c]!;
     // The memory never grows after this (r.top only serves this sort), so views stay attached.
     const buffer = this.memory.buffer;
     return { sa: new Int32Array(buffer, saAt, n), text: new this.Type(buffer, textAt, n) };
   }
+}
+
+/** counts[c] += occurrences of symbol c in the text, for c below `counts.length`. */
+function addSymbolCounts(r: Run, T: number, w: 1 | 2 | 4, n: number, k: number, counts: Float64Array): void {
+  const mark = r.top;
+  const C = r.alloc(4 * k);
+  const c4 = C >> 2;
+  r.i32.fill(0, c4, c4 + k);
+  r.up(`count${w}`, 0, n, (lo, hi) => r.ex[`count${w}`]!(T, lo, hi, C));
+  const v = r.i32;
+  const m = Math.min(k, counts.length);
+  for (let c = 0; c < m; c++) counts[c]! += v[c4 + c]!;
+  r.top = mark;
 }
 
 /** Options for tests, as in `sais.ts`. */
