@@ -137,7 +137,7 @@ describe('buildSpanIndex', () => {
         expect(serializeSpanIndex(fast)).toEqual(serializeSpanIndex(slow));
         // Unigram counts: the histogram of every document's ids (separators left out).
         const histogram = new Float64Array(builtIn.vocabSize);
-        for (const d of docs) for (const t of builtIn.encode(d.text)) histogram[t]!++;
+        for (const d of docs) for (const t of Array.from(builtIn.encode(d.text))) histogram[t]!++;
         expect(fast.unigramCounts).toEqual(histogram);
         expect(slow.unigramCounts).toEqual(histogram);
         // With room to spare, no document went through `encode`.

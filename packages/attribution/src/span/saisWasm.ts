@@ -999,9 +999,11 @@ export class WasmTokenBuffer {
       const need = BASE + this.Type.BYTES_PER_ELEMENT * capacity;
       if (need > MAX_BYTES) return null;
       try {
-        // Grow geometrically: appends stay amortised O(1) when the engine must copy.
+        // Doubling: appends stay amortised O(1) where the engine must copy, growths are few
+        // (engines may answer each with a garbage collection), and pages past the tokens are
+        // only committed once written (by the sort).
         const have = this.memory.buffer.byteLength;
-        const want = Math.min(MAX_BYTES, Math.max(need, have + (have >>> 1)));
+        const want = Math.min(MAX_BYTES, Math.max(need, 2 * have));
         this.memory.grow(Math.ceil((want - have) / PAGE));
       } catch {
         return null;
@@ -1029,19 +1031,20 @@ export class WasmTokenBuffer {
     const textAt = BASE;
     const saAt = (BASE + width * n + 7) & ~7;
     if (saAt + 4 * n + 16 * alphabetSize > MAX_BYTES) return null;
+    const budget = tuning?.bucketBudget ?? Math.max(1 << 18, n >>> 2);
     let r: Run;
     try {
-      r = new Run(
-        this.module,
-        this.memory,
-        saAt,
-        tuning?.bucketBudget ?? Math.max(1 << 18, n >>> 2),
-        tuning?.chunk,
-      );
+      r = new Run(this.module, this.memory, saAt, budget, tuning?.chunk);
       r.alloc(4 * n);
     } catch {
       return null;
     }
+    // Grow the memory once to about the most the sort can use (the suffix array, five bucket
+    // arrays, the recursion's bucket budget, a byte copy of the text), rather than at each new
+    // high-water mark: engines count each growth as external memory and may start a garbage
+    // collection for it (five per sort here before; their marking ran on background threads).
+    // Pages are only committed when written, so growing ahead costs no resident memory.
+    reserveAhead(this.memory, saAt + 4 * n + 20 * alphabetSize + 4 * budget + n + (1 << 20));
     // Counted before the sort (whose buckets reuse the memory), added once it has succeeded.
     let counted: Float64Array | undefined;
     try {
@@ -1086,6 +1089,18 @@ function addSymbolCounts(r: Run, T: number, w: 1 | 2 | 4, n: number, k: number, 
   const m = Math.min(k, counts.length);
   for (let c = 0; c < m; c++) counts[c]! += v[c4 + c]!;
   r.top = mark;
+}
+
+/** Grow `memory` to at least `bytes` (at most {@link MAX_BYTES}) where it can; else leave it. */
+function reserveAhead(memory: WebAssembly.Memory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  const want = Math.min(MAX_BYTES, bytes);
+  if (want <= have) return;
+  try {
+    memory.grow(Math.ceil((want - have) / PAGE));
+  } catch {
+    // The sort grows it as it goes, as far as it can.
+  }
 }
 
 /** Options for tests, as in `sais.ts`. */
