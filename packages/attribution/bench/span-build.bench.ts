@@ -18,7 +18,7 @@ import { build } from 'esbuild';
 import gpt2 from 'js-tiktoken/ranks/gpt2';
 import { CORPUS_SOURCE, cacheDir, loadCorpus, root } from './corpus.js';
 
-const RUNS = 3;
+const RUNS = 5;
 
 interface ChildResult {
   n: number;
@@ -147,8 +147,30 @@ type Config = `${(typeof configs)[number]['symbols']}:${number}`;
 const ours: Partial<Record<Config, ChildResult[]>> = {};
 const ref: { n: number; seconds: number; cpu_seconds: number; max_rss_kb: number; rss_before_kb: number }[] =
   [];
+const runReference = (): (typeof ref)[number] => {
+  const c = spawnSync(driver, [corpusBin], { encoding: 'utf8' });
+  if (c.status !== 0) throw new Error(`divsufsort driver failed: ${c.stderr}`);
+  ref.push(JSON.parse(c.stdout.trim()));
+  console.error(
+    `  libdivsufsort run ${ref.length}: ${ref.at(-1)!.cpu_seconds.toFixed(2)} s CPU, ${ref.at(-1)!.seconds.toFixed(2)} s wall`,
+  );
+  return ref.at(-1)!;
+};
+// Per round, libdivsufsort runs right before and right after the one-thread builds: the
+// machines' load drifts over seconds, and a ratio taken between neighbours in time (their
+// median over the rounds is reported beside the best-of-runs ratio) is less at its mercy.
+const paired: { gpt2: number; bytes: number }[] = [];
 for (let r = 0; r < RUNS; r++) {
+  const before = runReference();
   for (const { symbols, workers } of configs) {
+    if (workers > 0 && paired.length === r) {
+      const after = runReference();
+      const refCpu = (before.cpu_seconds + after.cpu_seconds) / 2;
+      paired.push({
+        gpt2: refCpu / ours['gpt2:0']!.at(-1)!.cpuSeconds,
+        bytes: refCpu / ours['bytes:0']!.at(-1)!.cpuSeconds,
+      });
+    }
     const child = spawnSync(
       process.execPath,
       [
@@ -172,13 +194,11 @@ for (let r = 0; r < RUNS; r++) {
         `${o.seconds.toFixed(2)} s wall (sort ${o.sortCpuSeconds.toFixed(2)} s CPU; ${o.n} symbols)`,
     );
   }
-  const c = spawnSync(driver, [corpusBin], { encoding: 'utf8' });
-  if (c.status !== 0) throw new Error(`divsufsort driver failed: ${c.stderr}`);
-  ref.push(JSON.parse(c.stdout.trim()));
-  console.error(
-    `  libdivsufsort run ${r + 1}: ${ref.at(-1)!.cpu_seconds.toFixed(2)} s CPU, ${ref.at(-1)!.seconds.toFixed(2)} s wall`,
-  );
 }
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 // Throughput is taken on CPU time (best of the runs): the benchmark machines are shared, and
 // wall time there measures the neighbours as much as the code. Wall times are reported too.
 const fastest = (runs: ChildResult[]) => runs.reduce((a, b) => (b.cpuSeconds < a.cpuSeconds ? b : a));
@@ -245,6 +265,10 @@ console.log(
       build: 'Debian libdivsufsort 2.0.1, cc -O2, suffix sort only',
     },
     ratio: round(lead.mb_per_s / refMbps, 3),
+    // Median over the rounds of libdivsufsort's CPU time (mean of the runs just before and just
+    // after) over ours in that round: the same comparison, less exposed to the load drifting.
+    ratio_paired_median: round(median(paired.map((p) => (leadName === 'bytes' ? p.bytes : p.gpt2))), 3),
+    ratio_paired_median_other: round(median(paired.map((p) => (leadName === 'bytes' ? p.gpt2 : p.bytes))), 3),
     input: { bytes, documents: docs.length, source: CORPUS_SOURCE },
     node: process.version,
   }),
