@@ -69,6 +69,8 @@ export const whileLoop = (cond: Code, body: Code): Code => [
 ];
 /** Return the i32 `value` from the function. */
 export const ret = (value: Code): Code => [value, 0x0f];
+/** A call of function `index` of the module (in the order `moduleBytes` was given them). */
+export const call = (index: number, ...args: Code[]): Code => [args, 0x10, ...uleb(index)];
 
 /** A function under construction: named i32 locals, the first ones parameters. */
 export class Fn {
@@ -93,30 +95,41 @@ export class Fn {
 
 /**
  * A module of `fns` (each exported under its name) over one memory imported as `s.m`:
- * unshared with no maximum, or shared up to `sharedMaxPages`.
+ * unshared with no maximum, or shared up to `sharedMaxPages`. Functions listed in `imports` are
+ * imported from `s` under their names, and come first in the function index space (`call`).
  */
-export function moduleBytes(fns: (Fn & { body: Code })[], sharedMaxPages?: number): Uint8Array<ArrayBuffer> {
-  const types = fns.map((f) => [
+export function moduleBytes(
+  fns: (Fn & { body: Code })[],
+  sharedMaxPages?: number,
+  imports: { name: string; params: number; returns: boolean }[] = [],
+): Uint8Array<ArrayBuffer> {
+  const signature = (params: number, returns: boolean) => [
     0x60,
-    ...uleb(f.params.length),
-    ...f.params.map(() => I32),
-    ...(f.returns ? [1, I32] : [0]),
-  ]);
+    ...uleb(params),
+    ...Array.from({ length: params }, () => I32),
+    ...(returns ? [1, I32] : [0]),
+  ];
+  const types = [
+    ...imports.map((f) => signature(f.params, f.returns)),
+    ...fns.map((f) => signature(f.params.length, f.returns)),
+  ];
   const bodies = fns.map((f) => {
     const b = [...(f.locals.length ? [1, ...uleb(f.locals.length), I32] : [0]), ...flat(f.body), 0x0b];
     return [...uleb(b.length), ...b];
   });
+  const k = imports.length;
   return wasmModule([
     section(1, [...uleb(types.length), ...types.flat()]),
     section(2, [
-      1,
+      ...uleb(1 + k),
       ...str('s'),
       ...str('m'),
       0x02,
       ...(sharedMaxPages !== undefined ? [0x03, 0x00, ...uleb(sharedMaxPages)] : [0x00, 0x00]),
+      ...imports.flatMap((f, i) => [...str('s'), ...str(f.name), 0x00, ...uleb(i)]),
     ]),
-    section(3, [...uleb(fns.length), ...fns.flatMap((_, i) => uleb(i))]),
-    section(7, [...uleb(fns.length), ...fns.flatMap((f, i) => [...str(f.name), 0x00, ...uleb(i)])]),
+    section(3, [...uleb(fns.length), ...fns.flatMap((_, i) => uleb(k + i))]),
+    section(7, [...uleb(fns.length), ...fns.flatMap((f, i) => [...str(f.name), 0x00, ...uleb(k + i)])]),
     section(10, [...uleb(bodies.length), ...bodies.flat()]),
   ]);
 }

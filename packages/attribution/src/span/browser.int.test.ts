@@ -138,8 +138,9 @@ describe('span attribution in Chromium', () => {
       const inPage = await page.evaluate(([e, t]) => window.tiktokenIds(e, t), [encoding, texts] as const);
       const reference = createTiktokenTokenizer(encoding === 'gpt2' ? 'gpt2' : 'cl100k_base');
       const want = texts.map((t) => Array.from(reference.encode(t)));
-      // One instance: the main thread compiled the small module synchronously.
-      expect(inPage.instances).toBe(1);
+      // Two instances, the pre-tokeniser and the byte-pair merger: the main thread compiled
+      // both small modules synchronously.
+      expect(inPage.instances).toBe(2);
       expect(inPage.wasm).toEqual(want);
       expect(inPage.js).toEqual(want);
     }

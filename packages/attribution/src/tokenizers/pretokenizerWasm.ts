@@ -5,20 +5,24 @@
  * A document is encoded to UTF-8 in the module's memory; one call scans it piece by piece
  * (the pattern's alternatives in the regex's order, as `splitGpt2` in `tiktoken.ts` does on
  * UTF-16 for GPT-2's), hashes each piece, and copies the tokens of pieces found in a direct-mapped cache
- * straight to the output. It returns to JavaScript only at a piece it does not hold (which
- * JavaScript encodes, caches and puts in a slot), and once per instance at the first code
- * point beyond the BMP (to fill the classes of planes 1 to 3). On the benchmark corpus this
- * loop takes about 27 ns a piece; the same scan and cache lookups in JavaScript about three
- * times as long.
+ * straight to the output. A piece it does not hold is merged by the byte-pair module it imports
+ * (`bpeWasm.ts`, over the same memory), which also keeps it in a slot. It returns to JavaScript
+ * only for pieces over 128 bytes (or every missed piece, where that module is unavailable), and
+ * once per instance at the first code point beyond the BMP (to fill the classes of planes 1 to
+ * 3). On the benchmark corpus this loop takes about 27 ns a piece; the same scan and cache
+ * lookups in JavaScript about three times as long.
  *
- * Memory: [0, 32) state · class of every code point up to U+3FFFF at {@link CLASSES} · hot
- * slots at {@link HOT}, victim slots at {@link VICTIMS} · the document's bytes, then its
- * tokens, from {@link DATA}.
+ * Memory: [0, 64) state (from 32, the merge tables' addresses) · class of every code point up
+ * to U+3FFFF at {@link CLASSES} · hot slots at {@link HOT}, victim slots at {@link VICTIMS} ·
+ * the merge tables from {@link BYTE_TOKEN} · the document's bytes, then its tokens, from
+ * `WasmPieces.data`.
  */
+
 import {
   add,
   and,
   type Code,
+  call,
   eq,
   eqz,
   Fn,
@@ -28,6 +32,7 @@ import {
   load8,
   load16,
   load32,
+  ltS,
   ltU,
   moduleBytes,
   mul,
@@ -43,6 +48,20 @@ import {
   whileLoop,
   xor,
 } from '../internal/wasmCode.js';
+import {
+  type BpeLayout,
+  type BpeTables,
+  bpeWasmBytes,
+  LONG_PIECE,
+  OFFSETS_AT,
+  PAIRS_AT,
+  PAIRS_MASK,
+  POOL_AT,
+  SEEN_BITS,
+  UNKNOWN_PAIR,
+  WHOLE_AT,
+  WHOLE_MASK,
+} from './bpeWasm.js';
 
 const PAGE = 65536;
 /**
@@ -72,8 +91,28 @@ const SLOT_ROOM = SLOT_BYTES - 8;
 const VICTIMS = HOT + HOT_SLOTS * SLOT_BYTES;
 const VICTIM_BITS = 15;
 const VICTIM_MIX = 0x9e3779b1;
-/** Where the document's bytes start. */
-const DATA = VICTIMS + (1 << VICTIM_BITS) * SLOT_BYTES;
+/**
+ * The merge tables of {@link bpeWasmBytes} after the victims: each byte's token, the single-byte
+ * pair cache, the seen-once filter and scratch, then (per vocabulary, see `WasmPieces`) the
+ * pair table, the whole-token table, token offsets and bytes; the document's bytes follow.
+ */
+const BYTE_TOKEN = VICTIMS + (1 << VICTIM_BITS) * SLOT_BYTES;
+const BYTE_PAIRS = BYTE_TOKEN + 4 * 256;
+const SEEN = BYTE_PAIRS + 4 * 65536;
+const SCRATCH = SEEN + 4 * (1 << SEEN_BITS);
+const TABLES = SCRATCH + 8 * LONG_PIECE;
+const LAYOUT: BpeLayout = {
+  hot: HOT,
+  hotSlots: HOT_SLOTS,
+  victims: VICTIMS,
+  victimBits: VICTIM_BITS,
+  victimMix: VICTIM_MIX,
+  slotRoom: SLOT_ROOM,
+  byteToken: BYTE_TOKEN,
+  bytePairs: BYTE_PAIRS,
+  seen: SEEN,
+  scratch: SCRATCH,
+};
 /**
  * Longest document (UTF-16 code units) encoded here; longer ones take the JavaScript path. The
  * memory keeps the size the longest document needed: 2.8 MB to start, at most about 40 MB (64 MB
@@ -389,18 +428,28 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
       f.set('s', add(int(VICTIMS), shl(shrU(mul(g('h'), int(VICTIM_MIX)), int(32 - VICTIM_BITS)), int(6)))),
       compareSlot,
     ]),
-    ifThen(eq(g('hit'), int(0)), saveState(MISS)),
-    f.set('nt', shrU(load32(add(g('s'), int(4))), int(8))),
-    // The tokens follow the key, padded to 4 bytes.
-    f.set('q', add(add(g('s'), int(8)), and(add(g('len'), int(3)), int(-4)))),
-    f.set('x', add(g('q'), shl(g('nt'), int(width === 2 ? 1 : 2)))),
-    whileLoop(ltU(g('q'), g('x')), [
-      width === 2
-        ? store16(add(g('out'), shl(g('o'), int(1))), load16(g('q')))
-        : store32(add(g('out'), shl(g('o'), int(2))), load32(g('q'))),
-      f.inc('o'),
-      f.set('q', add(g('q'), int(width))),
-    ]),
+    ifThen(
+      eq(g('hit'), int(0)),
+      // Merged in WebAssembly (the imported `resolve`, see bpeWasm.ts), else back to JavaScript.
+      [
+        f.set('x', call(0, g('a'), g('len'), g('h'), g('out'), g('o'))),
+        ifThen(ltS(g('x'), int(0)), saveState(MISS)),
+        f.set('o', g('x')),
+      ],
+      [
+        f.set('nt', shrU(load32(add(g('s'), int(4))), int(8))),
+        // The tokens follow the key, padded to 4 bytes.
+        f.set('q', add(add(g('s'), int(8)), and(add(g('len'), int(3)), int(-4)))),
+        f.set('x', add(g('q'), shl(g('nt'), int(width === 2 ? 1 : 2)))),
+        whileLoop(ltU(g('q'), g('x')), [
+          width === 2
+            ? store16(add(g('out'), shl(g('o'), int(1))), load16(g('q')))
+            : store32(add(g('out'), shl(g('o'), int(2))), load32(g('q'))),
+          f.inc('o'),
+          f.set('q', add(g('q'), int(width))),
+        ]),
+      ],
+    ),
   ];
 
   const body: Code = [
@@ -452,7 +501,7 @@ const compiled = new Map<string, WebAssembly.Module | null>();
  * synchronously.
  */
 export function pretokenizerWasmBytes(pattern: WasmPattern, width: 2 | 4): Uint8Array<ArrayBuffer> {
-  return moduleBytes([scanner(width, pattern)]);
+  return moduleBytes([scanner(width, pattern)], undefined, [{ name: 'resolve', params: 5, returns: true }]);
 }
 
 /**
@@ -461,14 +510,22 @@ export function pretokenizerWasmBytes(pattern: WasmPattern, width: 2 | 4): Uint8
  * synchronous one was refused.
  */
 function pretokenizerModule(pattern: WasmPattern, width: 2 | 4): WebAssembly.Module | null {
-  const key = `${pattern}${width}`;
+  return compileOnce(`${pattern}${width}`, () => pretokenizerWasmBytes(pattern, width));
+}
+
+/** The module of {@link bpeWasmBytes} for this memory layout, compiled once per thread. */
+function bpeModule(width: 2 | 4): WebAssembly.Module | null {
+  return compileOnce(`bpe${width}`, () => bpeWasmBytes(width, LAYOUT));
+}
+
+function compileOnce(key: string, bytesOf: () => Uint8Array<ArrayBuffer>): WebAssembly.Module | null {
   const known = compiled.get(key);
   if (known !== undefined) return known;
   if (typeof WebAssembly === 'undefined') {
     compiled.set(key, null);
     return null;
   }
-  const bytes = pretokenizerWasmBytes(pattern, width);
+  const bytes = bytesOf();
   try {
     compiled.set(key, new WebAssembly.Module(bytes));
   } catch {
@@ -508,29 +565,74 @@ export class WasmPieces {
   private i32: Int32Array;
   private u16: Uint16Array;
 
+  /** Where the document's bytes start (after the vocabulary's merge tables). */
+  private readonly data: number;
+
   private constructor(
     module: WebAssembly.Module,
+    bpe: WebAssembly.Module | null,
+    tables: BpeTables | null,
     classes: Uint8Array,
     private readonly wide: boolean,
   ) {
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil((DATA + PAGE) / PAGE) });
-    const exports = new WebAssembly.Instance(module, { s: { m: this.memory } }).exports;
-    this.scan = exports.scan as (pos: number, end: number, out: number, o: number) => number;
+    const merging = bpe !== null && tables !== null;
+    let top = TABLES;
+    const place = (bytes: number): number => {
+      const at = top;
+      top = (top + bytes + 63) & ~63;
+      return at;
+    };
+    const at = merging
+      ? {
+          pairs: place(tables.pairs.byteLength),
+          whole: place(tables.whole.byteLength),
+          offsets: place(tables.offsets.byteLength),
+          pool: place(tables.pool.byteLength),
+        }
+      : null;
+    this.data = top;
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil((this.data + PAGE) / PAGE) });
     this.u8 = new Uint8Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
     this.u16 = new Uint16Array(this.memory.buffer);
     this.u8.set(classes.subarray(0, 65536), CLASSES);
+    let resolve: (...args: number[]) => number = () => -1;
+    if (merging && at) {
+      const v = this.i32;
+      v.set(tables.byteToken, BYTE_TOKEN >> 2);
+      v.fill(UNKNOWN_PAIR, BYTE_PAIRS >> 2, (BYTE_PAIRS >> 2) + 65536);
+      v.set(tables.pairs, at.pairs >> 2);
+      v.set(tables.whole, at.whole >> 2);
+      v.set(tables.offsets, at.offsets >> 2);
+      this.u8.set(tables.pool, at.pool);
+      v[PAIRS_AT >> 2] = at.pairs;
+      v[PAIRS_MASK >> 2] = tables.pairs.length / 3 - 1;
+      v[WHOLE_AT >> 2] = at.whole;
+      v[WHOLE_MASK >> 2] = tables.whole.length / 2 - 1;
+      v[OFFSETS_AT >> 2] = at.offsets;
+      v[POOL_AT >> 2] = at.pool;
+      resolve = new WebAssembly.Instance(bpe, { s: { m: this.memory } }).exports.resolve as typeof resolve;
+    }
+    const exports = new WebAssembly.Instance(module, { s: { m: this.memory, resolve } }).exports;
+    this.scan = exports.scan as (pos: number, end: number, out: number, o: number) => number;
   }
 
   /**
    * An instance for `pattern` and 16-bit (or, with `wide`, 32-bit) token ids, with the class of
-   * every BMP code point; null where the module is unavailable.
+   * every BMP code point; pieces it misses are merged in WebAssembly with `tables` where given
+   * (and that module is available), else in JavaScript. Null where the module is unavailable.
    */
-  static create(classes: Uint8Array, wide: boolean, pattern: WasmPattern): WasmPieces | null {
-    const module = pretokenizerModule(pattern, wide ? 4 : 2);
+  static create(
+    classes: Uint8Array,
+    wide: boolean,
+    pattern: WasmPattern,
+    tables?: BpeTables,
+  ): WasmPieces | null {
+    const width = wide ? 4 : 2;
+    const module = pretokenizerModule(pattern, width);
     if (!module) return null;
     try {
-      return new WasmPieces(module, classes, wide);
+      return new WasmPieces(module, tables ? bpeModule(width) : null, tables ?? null, classes, wide);
     } catch {
       return null;
     }
@@ -544,7 +646,8 @@ export class WasmPieces {
   encode(text: string, miss: MissHandler): Uint16Array | Uint32Array | null {
     // At most 3 UTF-8 bytes per UTF-16 unit.
     if (text.length > MAX_WASM_CHARS || !this.room(3 * text.length)) return null;
-    const written = this.utf8.encodeInto(text, this.u8.subarray(DATA, DATA + 3 * text.length)).written;
+    const data = this.data;
+    const written = this.utf8.encodeInto(text, this.u8.subarray(data, data + 3 * text.length)).written;
     return this.scanAll(written, miss);
   }
 
@@ -558,7 +661,7 @@ export class WasmPieces {
   private room(bytes: number): boolean {
     const width = this.wide ? 4 : 2;
     // Bytes, 8 bytes of slack (the key compare reads whole words), then up to one token a byte.
-    const need = DATA + bytes + 8 + width * bytes + 8;
+    const need = this.data + bytes + 8 + width * bytes + 8;
     if (need > this.memory.buffer.byteLength) {
       try {
         this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / PAGE));
@@ -575,14 +678,14 @@ export class WasmPieces {
     return true;
   }
 
-  /** Scan the `written` bytes at {@link DATA}: their tokens, or null for the JavaScript path. */
+  /** Scan the `written` bytes at `data`: their tokens, or null for the JavaScript path. */
   private scanAll(written: number, miss: MissHandler): Uint16Array | Uint32Array | null {
-    const outAt = (DATA + written + 8 + 7) & ~7;
+    const outAt = (this.data + written + 8 + 7) & ~7;
     const out = this.wide
       ? new Uint32Array(this.memory.buffer, outAt, written)
       : new Uint16Array(this.memory.buffer, outAt, written);
-    const end = DATA + written;
-    let pos = DATA;
+    const end = this.data + written;
+    let pos = this.data;
     let o = 0;
     for (;;) {
       const status = this.scan(pos, end, outAt, o);

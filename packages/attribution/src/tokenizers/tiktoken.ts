@@ -1,4 +1,5 @@
 import { withAppender } from './append.js';
+import type { BpeTables } from './bpeWasm.js';
 import {
   FNV_OFFSET,
   FNV_PRIME,
@@ -100,7 +101,9 @@ export function fromTiktokenRanks(
   // (keyed by UTF-8 bytes); documents it cannot take go through the JavaScript path below.
   const pattern = split === splitGpt2 ? 'gpt2' : ranks.pat_str === CL100K_PATTERN ? 'cl100k' : null;
   const fast =
-    pattern && parameters.webAssembly !== false ? WasmPieces.create(bmpClasses(), wide, pattern) : null;
+    pattern && parameters.webAssembly !== false
+      ? WasmPieces.create(bmpClasses(), wide, pattern, merge.tables())
+      : null;
   const byteCache = fast ? new PieceCache() : null;
   // A piece the WebAssembly slots miss: from the byte-keyed cache, else merged (then reported
   // as seen for the first time, see MissHandler).
@@ -196,6 +199,7 @@ interface Vocabulary {
   vocabSize: number;
   /** Token bytes by id (undefined for ids that are not ranks): views of one pool. */
   tokens: (Uint8Array | undefined)[];
+  pool: Uint8Array;
   /** Bytes of a rank or special token id. */
   bytesOf(id: number): Uint8Array | undefined;
 }
@@ -258,6 +262,7 @@ function parseRanks(ranks: TiktokenRanks): Vocabulary {
   return {
     vocabSize: max + 1,
     tokens,
+    pool: pool.subarray(0, used),
     bytesOf: (id) => tokens[id] ?? specials.get(id),
   };
 }
@@ -323,6 +328,18 @@ class BytePairEncoder {
       this.pairs[3 * slot + 1] = y;
       this.pairs[3 * slot + 2] = triples[i + 2]!;
     }
+  }
+
+  /** The tables, for merging in WebAssembly (`bpeWasm.ts`). */
+  tables(): BpeTables {
+    const { tokens, pool } = this.vocab;
+    const offsets = new Int32Array(2 * tokens.length);
+    for (let id = 0; id < tokens.length; id++) {
+      const t = tokens[id];
+      offsets[2 * id] = t ? t.byteOffset - pool.byteOffset : 0;
+      offsets[2 * id + 1] = t ? t.length : -1;
+    }
+    return { byteToken: this.byteToken, pairs: this.pairs, whole: this.wholeTable, offsets, pool };
   }
 
   /** Id of the token whose bytes are `bytes[from..to)` (the first such id), or -1. */
