@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { mobyDickChapter } from '../span/fixtures/corpus.js';
 import { bpeWasmBytes, LONG_PIECE } from './bpeWasm.js';
 import { WasmPieces } from './pretokenizerWasm.js';
-import { fromTiktokenRanks } from './tiktoken.js';
+import { bmpClasses, fromTiktokenRanks } from './tiktoken.js';
 
 /** How many pieces go back to JavaScript (its miss handler puts each one in a slot). */
 function piecesSentBack(run: () => void): number {
@@ -68,6 +68,27 @@ describe('byte-pair merging in WebAssembly', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  test('without the merging module every missed piece goes back to JavaScript, with the same ids', () => {
+    // The scanner alone (no merge tables): its import answers -1, so each miss returns to the
+    // handler, here js-tiktoken on the piece's bytes.
+    const pieces = WasmPieces.create(bmpClasses(), false, 'gpt2');
+    expect(pieces).not.toBeNull();
+    const reference = new Tiktoken(gpt2);
+    const decoder = new TextDecoder();
+    let missed = 0;
+    const text = `${mobyDickChapter(2).slice(0, 3000)} 🐋 ${'z'.repeat(200)}`;
+    const ids = Array.from(
+      pieces!.encode(text, (bytes, a, b, _h, out, o) => {
+        missed++;
+        const tokens = reference.encode(decoder.decode(bytes.subarray(a, b)), [], []);
+        out.set(tokens, o);
+        return ~(o + tokens.length);
+      })!,
+    );
+    expect(ids).toEqual(reference.encode(text, [], []));
+    expect(missed).toBeGreaterThan(100);
   });
 
   test('a piece that is a token is that token, even where merging its bytes ends elsewhere', () => {

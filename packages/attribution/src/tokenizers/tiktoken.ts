@@ -736,7 +736,7 @@ function classAt(text: string, i: number, table: Uint8Array): number {
  * The class of every BMP code unit (surrogates: "other"), for both pre-tokenisers: computed once
  * per thread, in about 6 ms.
  */
-function bmpClasses(): Uint8Array {
+export function bmpClasses(): Uint8Array {
   if (bmpClass) return bmpClass;
   const all = new Uint8Array(0x10000);
   for (let c = 0; c < 0x10000; c++) all[c] = c >= 0xd800 && c <= 0xdfff ? OTHER : classOfCodePoint(c);
