@@ -70,6 +70,20 @@ describe('byte-pair merging in WebAssembly', () => {
     );
   });
 
+  test('long pieces (up to 128 bytes, many merges and ties) merge as js-tiktoken merges them', () => {
+    const tokenizer = fromTiktokenRanks(gpt2, { name: 'gpt2' });
+    const reference = new Tiktoken(gpt2);
+    // One piece each: a space, then letters from a few that pair often ('th', 'er', 'an').
+    const letters = fc.constantFrom('t', 'h', 'e', 'r', 'a', 'n', 'é');
+    fc.assert(
+      fc.property(fc.array(letters, { minLength: 30, maxLength: 63 }), (chars) => {
+        const text = ` ${chars.join('')}`;
+        expect(Array.from(tokenizer.encode(text))).toEqual(reference.encode(text, [], []));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('without the merging module every missed piece goes back to JavaScript, with the same ids', () => {
     // The scanner alone (no merge tables): its import answers -1, so each miss returns to the
     // handler, here js-tiktoken on the piece's bytes.
