@@ -42,9 +42,12 @@ import {
   xor,
 } from '../internal/wasmCode.js';
 
-/** Longest piece merged here (bytes); the same bound as `LONG_PIECE` in `tiktoken.ts`. */
+/**
+ * Longest piece merged here (UTF-8 bytes); longer ones go back to JavaScript, whose
+ * `BytePairEncoder` merges them through a heap instead of a quadratic scan.
+ */
 export const LONG_PIECE = 128;
-/** The pair-table slot of tokens x and y: as `BytePairEncoder.slot`. */
+/** The pair-table slot of tokens x and y (`BytePairEncoder.slot` builds the table with it). */
 export const PAIR_MIX_X = 0x9e3779b1;
 export const PAIR_MIX_Y = 0x85ebca77;
 export const PAIR_ADD_Y = 0x7f4a7c15;

@@ -1,5 +1,7 @@
 import { withAppender } from './append.js';
-import type { BpeTables } from './bpeWasm.js';
+// The pair table's hash, the byte-pair cache's marker and the long-piece bound are shared with
+// the WebAssembly merger, which reads copies of these tables.
+import { type BpeTables, LONG_PIECE, PAIR_ADD_Y, PAIR_MIX_X, PAIR_MIX_Y, UNKNOWN_PAIR } from './bpeWasm.js';
 import {
   FNV_OFFSET,
   FNV_PRIME,
@@ -59,12 +61,8 @@ const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\
 const CL100K_PATTERN =
   "('s|'S|'t|'T|'re|'rE|'Re|'RE|'ve|'vE|'Ve|'VE|'m|'M|'ll|'lL|'Ll|'LL|'d|'D)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
-/** Pieces longer than this (in UTF-8 bytes) merge through a heap instead of a quadratic scan. */
-const LONG_PIECE = 128;
 /** Pieces longer than this are encoded without caching (long runs rarely repeat). */
 const MAX_CACHED_PIECE = 64;
-/** A byte pair not looked up yet (see `BytePairEncoder.bytePairs`). */
-const UNKNOWN_PAIR = -2;
 /** The piece cache starts over when it holds this many pieces. */
 const MAX_CACHED_PIECES = 1 << 20;
 
@@ -364,7 +362,7 @@ class BytePairEncoder {
   }
 
   private slot(x: number, y: number): number {
-    return (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca77)) & this.mask;
+    return (Math.imul(x, PAIR_MIX_X) ^ Math.imul(y + PAIR_ADD_Y, PAIR_MIX_Y)) & this.mask;
   }
 
   /** Id of the token that concatenates tokens x and y, or -1. */
