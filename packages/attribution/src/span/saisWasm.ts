@@ -1045,25 +1045,30 @@ export class WasmTokenBuffer {
     // collection for it (five per sort here before; their marking ran on background threads).
     // Pages are only committed when written, so growing ahead costs no resident memory.
     reserveAhead(this.memory, saAt + 4 * n + 20 * alphabetSize + 4 * budget + n + (1 << 20));
-    // Counted before the sort (whose buckets reuse the memory), added once it has succeeded.
+    // Symbols counted once, before the sort (whose buckets reuse the memory), for the caller
+    // (added to `counts` once the sort has succeeded) and for the byte copy below.
     let counted: Float64Array | undefined;
     try {
-      if (counts) {
-        counted = new Float64Array(Math.min(alphabetSize, counts.length));
-        addSymbolCounts(r, textAt, width, n, alphabetSize, counted);
-      }
       let T = textAt;
       let w: 1 | 2 | 4 = width;
       let k = alphabetSize;
-      if (width === 2 && k > 256) {
+      const mayNarrow = width === 2 && k > 256;
+      if (counts || mayNarrow) {
+        const mark = r.top;
+        const C = symbolCounts(r, textAt, width, n, k);
+        if (counts) {
+          counted = new Float64Array(Math.min(k, counts.length));
+          const v = r.i32;
+          for (let c = 0; c < counted.length; c++) counted[c] = v[(C >> 2) + c]!;
+        }
         // Byte-sized texts in 16-bit tokens (a byte vocabulary plus separators): sort a byte
         // copy through an order-preserving rank table, halving what random accesses touch.
-        const narrowed = narrow(r, textAt, n, k);
+        const narrowed = mayNarrow ? narrow(r, textAt, n, k, C) : -1;
         if (narrowed >= 0) {
           T = narrowed;
           w = 1;
           k = 256;
-        }
+        } else r.top = mark;
       }
       level(r, T, w, saAt, n, k, -1, 0, tuning?.compareNames === true);
     } catch (cause) {
@@ -1078,17 +1083,13 @@ export class WasmTokenBuffer {
   }
 }
 
-/** counts[c] += occurrences of symbol c in the text, for c below `counts.length`. */
-function addSymbolCounts(r: Run, T: number, w: 1 | 2 | 4, n: number, k: number, counts: Float64Array): void {
-  const mark = r.top;
+/** How often each symbol of `T` (width w) occurs: k counts allocated after `r.top`. */
+function symbolCounts(r: Run, T: number, w: 1 | 2 | 4, n: number, k: number): number {
   const C = r.alloc(4 * k);
   const c4 = C >> 2;
   r.i32.fill(0, c4, c4 + k);
   r.up(`count${w}`, 0, n, (lo, hi) => r.ex[`count${w}`]!(T, lo, hi, C));
-  const v = r.i32;
-  const m = Math.min(k, counts.length);
-  for (let c = 0; c < m; c++) counts[c]! += v[c4 + c]!;
-  r.top = mark;
+  return C;
 }
 
 /** Grow `memory` to at least `bytes` (at most {@link MAX_BYTES}) where it can; else leave it. */
@@ -1112,22 +1113,16 @@ export interface SaisWasmTuning {
 }
 
 /**
- * Count the symbols of a 16-bit text; when at most 256 distinct ones occur, write their
- * order-preserving byte ranks to a copy after `r.top` and return its address, else -1.
+ * When at most 256 distinct symbols occur in a 16-bit text (their counts at C, see
+ * {@link symbolCounts}), write their order-preserving byte ranks to a copy after `r.top` and
+ * return its address, else -1.
  */
-function narrow(r: Run, T: number, n: number, k: number): number {
-  const mark = r.top;
-  const C = r.alloc(4 * k);
+function narrow(r: Run, T: number, n: number, k: number, C: number): number {
   const c4 = C >> 2;
-  r.i32.fill(0, c4, c4 + k);
-  r.up('count2', 0, n, (lo, hi) => r.ex.count2!(T, lo, hi, C));
   const v = r.i32;
   let distinct = 0;
   for (let c = 0; c < k; c++) if (v[c4 + c] !== 0) distinct++;
-  if (distinct > 256) {
-    r.top = mark;
-    return -1;
-  }
+  if (distinct > 256) return -1;
   const rank = r.alloc(k);
   const ranks = new Uint8Array(r.mem.buffer, rank, k);
   for (let c = 0, next = 0; c < k; c++) if (r.i32[c4 + c] !== 0) ranks[c] = next++;
