@@ -102,15 +102,18 @@ export function fromTiktokenRanks(
     pattern && parameters.webAssembly !== false
       ? WasmPieces.create(bmpClasses(), wide, pattern, merge.tables())
       : null;
-  const byteCache = fast ? new PieceCache() : null;
+  // Made on the first short piece the WebAssembly path hands back: with the merging module,
+  // only pieces over 128 bytes come back, and those are not cached.
+  let byteCache: PieceCache | undefined;
   // A piece the WebAssembly slots miss: from the byte-keyed cache, else merged (then reported
   // as seen for the first time, see MissHandler).
   const resolve: MissHandler = (bytes, a, b, h, into, o) => {
     if (b - a > MAX_CACHED_PIECE) return ~merge.encodeBytes(bytes, a, b - a, into, o);
-    const hit = byteCache!.find(bytes, a, b, h);
-    if (hit >= 0) return byteCache!.copyTokens(hit, into, o);
+    byteCache ??= new PieceCache();
+    const hit = byteCache.find(bytes, a, b, h);
+    if (hit >= 0) return byteCache.copyTokens(hit, into, o);
     const end = merge.encodeBytes(bytes, a, b - a, into, o);
-    byteCache!.add(bytes, a, b, into, o, end);
+    byteCache.add(bytes, a, b, into, o, end);
     return ~end;
   };
 
