@@ -1,6 +1,6 @@
 /**
- * The pre-tokenisers of GPT-2's and cl100k's patterns and a hot piece cache in WebAssembly: the
- * fast path of `fromTiktokenRanks` for those patterns.
+ * The pre-tokenisers of GPT-2's, cl100k's and o200k's patterns and a hot piece cache in
+ * WebAssembly: the fast path of `fromTiktokenRanks` for those patterns.
  *
  * A document is encoded to UTF-8 in the module's memory; one call scans it piece by piece
  * (the pattern's alternatives in the regex's order, as `splitGpt2` in `tiktoken.ts` does on
@@ -121,7 +121,7 @@ const LAYOUT: BpeLayout = {
 const MAX_WASM_CHARS = 1 << 22;
 
 /**
- * Character classes of the pre-tokenisation patterns, as both pre-tokenisers' class tables hold
+ * Character classes of the pre-tokenisation patterns, as GPT-2's and cl100k's class tables hold
  * them: letters (\p{L}), numbers (\p{N}), white space (\s), and everything else.
  */
 export const OTHER = 0;
@@ -137,8 +137,19 @@ const DONE = 0;
 const MISS = 1;
 const ASTRAL = 2;
 
-/** The pre-tokenisation patterns scanned here: GPT-2's (r50k, p50k) and cl100k's. */
-export type WasmPattern = 'gpt2' | 'cl100k';
+/**
+ * o200k's pattern tells letters apart by case, so its scanner reads a finer table (see
+ * {@link o200kClasses}): upper-case and title-case letters (only in its first letter class),
+ * lower-case letters (only in its second), modifier and other letters and marks (in both; marks
+ * are no letters elsewhere in the pattern), beside the numbers, white space and other above.
+ */
+export const UPPER = 4;
+export const LOWER = 5;
+export const BOTH = 6;
+export const MARK = 7;
+
+/** The pre-tokenisation patterns scanned here: GPT-2's (r50k, p50k), cl100k's and o200k's. */
+export type WasmPattern = 'gpt2' | 'cl100k' | 'o200k';
 
 /** The scanner for `pattern` (exported as `scan`), writing 16-bit (`width` 2) or 32-bit tokens. */
 function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
@@ -218,15 +229,27 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
             // Lead byte F0 is planes 1 to 3, whose code point is in the low 18 bits.
             f.set(
               'cp',
-              select(
+              or(
                 or(
-                  or(
-                    shl(and(load8(add(p, int(1))), int(0x3f)), int(12)),
-                    shl(and(load8(add(p, int(2))), int(0x3f)), int(6)),
-                  ),
-                  and(load8(add(p, int(3))), int(0x3f)),
+                  shl(and(load8(add(p, int(1))), int(0x3f)), int(12)),
+                  shl(and(load8(add(p, int(2))), int(0x3f)), int(6)),
                 ),
-                int(ASTRAL_END - 1),
+                and(load8(add(p, int(3))), int(0x3f)),
+              ),
+            ),
+            f.set(
+              'cp',
+              select(
+                g('cp'),
+                // o200k: the variation selectors U+E0100 to U+E01EF (lead byte F3, low 18 bits
+                // 0x20100 on) are the only marks beyond plane 3; they read as U+0300, a mark.
+                pattern === 'o200k'
+                  ? select(
+                      int(0x300),
+                      int(ASTRAL_END - 1),
+                      and(eq(g('c0'), int(0xf3)), ltU(sub(g('cp'), int(0x20100)), int(0xf0))),
+                    )
+                  : int(ASTRAL_END - 1),
                 eq(g('c0'), int(0xf0)),
               ),
             ),
@@ -278,6 +301,29 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
   const isNewline = (x: Code): Code => or(eq(x, int(10)), eq(x, int(13)));
 
   /**
+   * cl100k's and o200k's last alternatives, `\s*[\r\n]+` · `\s+(?!\S)` · `\s+`: white space up
+   * to its last CR or LF if it has one; else all of it at the end, all but its last character
+   * before something else, or the one character.
+   */
+  const whiteSpace: Code = ifThen(eq(g('j'), g('a')), [
+    f.set('j', g('i')),
+    f.set('ls', g('i')),
+    f.set('nl', int(-1)),
+    whileLoop(ltU(g('j'), g('end')), [
+      decode(g('j')),
+      ifThen(ne(classOfCp, int(SPACE)), breakFromIf),
+      ifThen(isNewline(g('cp')), f.set('nl', g('j'))),
+      f.set('ls', g('j')),
+      f.set('j', add(g('j'), g('w'))),
+    ]),
+    ifThen(
+      ne(g('nl'), int(-1)),
+      f.set('j', add(g('nl'), int(1))),
+      ifThen(and(ltU(g('j'), g('end')), gtU(g('ls'), g('i'))), f.set('j', g('ls'))),
+    ),
+  ]);
+
+  /**
    * cl100k's pattern, alternatives in the regex's order: `'(?i:s|t|re|ve|m|ll|d)` ·
    * `[^\r\n\p{L}\p{N}]?\p{L}+` · `\p{N}{1,3}` · ` ?[^\s\p{L}\p{N}]+[\r\n]*` ·
    * `\s*[\r\n]+` · `\s+(?!\S)` · `\s+`.
@@ -325,25 +371,7 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
           whileLoop(and(ltU(g('j'), g('end')), isNewline(load8(g('j')))), f.inc('j')),
         ]),
       ]),
-      // White space: up to its last CR or LF if it has one; else all of it at the end, all but
-      // its last character before something else, or the one character.
-      ifThen(eq(g('j'), g('a')), [
-        f.set('j', g('i')),
-        f.set('ls', g('i')),
-        f.set('nl', int(-1)),
-        whileLoop(ltU(g('j'), g('end')), [
-          decode(g('j')),
-          ifThen(ne(classOfCp, int(SPACE)), breakFromIf),
-          ifThen(isNewline(g('cp')), f.set('nl', g('j'))),
-          f.set('ls', g('j')),
-          f.set('j', add(g('j'), g('w'))),
-        ]),
-        ifThen(
-          ne(g('nl'), int(-1)),
-          f.set('j', add(g('nl'), int(1))),
-          ifThen(and(ltU(g('j'), g('end')), gtU(g('ls'), g('i'))), f.set('j', g('ls'))),
-        ),
-      ]),
+      whiteSpace,
     ]),
   ];
 
@@ -388,6 +416,119 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
         ],
       ),
     ]),
+  ];
+
+  /** Whether class `k` is in the set `mask` (bit per class). */
+  const inSet = (mask: number, k: Code): Code => and(shrU(int(mask), k), int(1));
+  const UPPER_SET = (1 << UPPER) | (1 << BOTH) | (1 << MARK);
+  const LOWER_SET = (1 << LOWER) | (1 << BOTH) | (1 << MARK);
+  const SYMBOL_SET = (1 << OTHER) | (1 << MARK);
+  /** j: past a contraction right at j (`'s` `'t` `'m` `'d` `'re` `'ve` `'ll`, either case). */
+  const contractionAtJ: Code = (() => {
+    const at = (k: number): Code => or(load8(add(g('j'), int(k))), int(0x20));
+    return ifThen(and(eq(load8(g('j')), int(39)), ltU(add(g('j'), int(1)), g('end'))), [
+      f.set('d', at(1)),
+      ifThen(
+        or(or(eq(g('d'), int(115)), eq(g('d'), int(116))), or(eq(g('d'), int(109)), eq(g('d'), int(100)))),
+        f.set('j', add(g('j'), int(2))),
+        ifThen(ltU(add(g('j'), int(2)), g('end')), [
+          f.set('e', at(2)),
+          ifThen(
+            or(
+              and(eq(g('e'), int(101)), or(eq(g('d'), int(114)), eq(g('d'), int(118)))),
+              and(eq(g('d'), int(108)), eq(g('e'), int(108))),
+            ),
+            f.set('j', add(g('j'), int(3))),
+          ),
+        ]),
+      ),
+    ]);
+  })();
+
+  /**
+   * o200k's pattern, alternatives in the regex's order (U: upper, title, modifier, other
+   * letters and marks; L: lower, modifier, other letters and marks; C: the contractions):
+   * `[^\r\n\p{L}\p{N}]?U*L+C?` · `[^\r\n\p{L}\p{N}]?U+L*C?` · `\p{N}{1,3}` ·
+   * ` ?[^\s\p{L}\p{N}]+[\r\n/]*` · `\s*[\r\n]+` · `\s+(?!\S)` · `\s+`.
+   * The first two, with the regex's backtracking worked out: from s (after the optional code
+   * point P, when there is one), U* runs to e. A lower-case letter there starts L+, which runs
+   * on; else U* gives back up to its last code point in both classes, which is then L+ (a mark
+   * P alone is that too); else a nonempty run is U+ (of upper and title case only).
+   */
+  const o200kPiece: Code = [
+    f.set('a', g('i')),
+    f.set('j', g('i')),
+    decode(g('i')),
+    f.set('k', classOfCp),
+    f.set('w0', g('w')),
+    // nl: whether the first code point can be P (no letter, number, CR or LF).
+    f.set('nl', or(inSet(SYMBOL_SET, g('k')), and(eq(g('k'), int(SPACE)), eqz(isNewline(g('cp')))))),
+    f.set('from', select(add(g('i'), g('w0')), g('i'), g('nl'))),
+    // U* from `from` to e; ls: the end of its last code point of both classes (or -1); x: a
+    // lower-case letter follows it.
+    f.set('e', g('from')),
+    f.set('ls', int(-1)),
+    f.set('x', int(0)),
+    whileLoop(ltU(g('e'), g('end')), [
+      decode(g('e')),
+      f.set('c', classOfCp),
+      ifThen(eqz(inSet(UPPER_SET, g('c'))), [f.set('x', eq(g('c'), int(LOWER))), breakFromIf]),
+      f.set('e', add(g('e'), g('w'))),
+      ifThen(ne(g('c'), int(UPPER)), f.set('ls', g('e'))),
+    ]),
+    ifThen(
+      g('x'),
+      [
+        f.set('j', add(g('e'), g('w'))),
+        whileLoop(ltU(g('j'), g('end')), [
+          decode(g('j')),
+          ifThen(eqz(inSet(LOWER_SET, classOfCp)), breakFromIf),
+          f.set('j', add(g('j'), g('w'))),
+        ]),
+      ],
+      ifThen(
+        ne(g('ls'), int(-1)),
+        f.set('j', g('ls')),
+        ifThen(
+          and(g('nl'), eq(g('k'), int(MARK))),
+          f.set('j', add(g('i'), g('w0'))),
+          ifThen(gtU(g('e'), g('from')), f.set('j', g('e'))),
+        ),
+      ),
+    ),
+    ifThen(ne(g('j'), g('a')), contractionAtJ),
+    // One to three numbers.
+    ifThen(and(eq(g('j'), g('a')), eq(g('k'), int(NUMBER))), [
+      f.set('j', add(g('i'), g('w0'))),
+      f.set('cnt', int(1)),
+      whileLoop(and(ltU(g('j'), g('end')), ltU(g('cnt'), int(3))), [
+        decode(g('j')),
+        ifThen(ne(classOfCp, int(NUMBER)), breakFromIf),
+        f.set('j', add(g('j'), g('w'))),
+        f.inc('cnt'),
+      ]),
+    ]),
+    // Symbols and marks after an optional space, then any CR, LF and '/'.
+    ifThen(eq(g('j'), g('a')), [
+      f.set('from', select(g('i'), int(-1), inSet(SYMBOL_SET, g('k')))),
+      ifThen(and(eq(load8(g('i')), int(32)), ltU(add(g('i'), int(1)), g('end'))), [
+        decode(add(g('i'), int(1))),
+        ifThen(inSet(SYMBOL_SET, classOfCp), f.set('from', add(g('i'), int(1)))),
+      ]),
+      ifThen(ne(g('from'), int(-1)), [
+        f.set('j', g('from')),
+        whileLoop(ltU(g('j'), g('end')), [
+          decode(g('j')),
+          ifThen(eqz(inSet(SYMBOL_SET, classOfCp)), breakFromIf),
+          f.set('j', add(g('j'), g('w'))),
+        ]),
+        whileLoop(
+          and(ltU(g('j'), g('end')), or(isNewline(load8(g('j'))), eq(load8(g('j')), int(47)))),
+          f.inc('j'),
+        ),
+      ]),
+    ]),
+    whiteSpace,
   ];
 
   /** hit = whether the slot at `s` holds the piece [a, j) (hash h, length len). */
@@ -455,7 +596,7 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
   const body: Code = [
     f.set('i', g('pos')),
     whileLoop(ltU(g('i'), g('end')), [
-      pattern === 'gpt2' ? gpt2Piece : cl100kPiece,
+      pattern === 'gpt2' ? gpt2Piece : pattern === 'cl100k' ? cl100kPiece : o200kPiece,
       lookUp,
       f.set('i', g('j')),
     ]),
@@ -466,30 +607,60 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
   return Object.assign(f, { body });
 }
 
-let astralTable: Uint8Array | undefined;
+const astralTables: { plain?: Uint8Array; o200k?: Uint8Array } = {};
 
 /**
- * Classes of U+10000 to U+3FFFF as the engine's regular expressions see them, computed once per
- * thread (about 10 ms: one match over all of them in one string). Code points above them are
- * unassigned, tags, variation selectors or private use: no letter, number or white space (a
- * test checks this against the engine).
+ * Classes of U+10000 to U+3FFFF as the engine's regular expressions see them (with `o200k`, the
+ * finer classes of {@link o200kClasses}), computed once per thread (about 10 ms: one match over
+ * all of them in one string). Code points above them are unassigned, tags, variation selectors
+ * or private use: no letter, number or white space, and no mark but the variation selectors,
+ * which the o200k scanner reads as one (a test checks this against the engine).
  */
-function astralClasses(): Uint8Array {
-  if (astralTable) return astralTable;
+function astralClasses(o200k: boolean): Uint8Array {
+  const known = o200k ? astralTables.o200k : astralTables.plain;
+  if (known) return known;
   // Every code point of planes 1 to 3 as one string, from its surrogate pairs.
   const units = new Uint16Array(2 * (ASTRAL_END - 0x10000));
   for (let c = 0, i = 0; c < ASTRAL_END - 0x10000; c++, i += 2) {
     units[i] = 0xd800 + (c >> 10);
     units[i + 1] = 0xdc00 + (c & 0x3ff);
   }
-  const all = new TextDecoder('utf-16le').decode(units);
-  const table = new Uint8Array(ASTRAL_END - 0x10000);
   // Two UTF-16 units per code point: index / 2 is the offset in the table.
-  for (const m of all.matchAll(/(\p{L}+)|(\p{N}+)|(\s+)/gu)) {
-    table.fill(m[1] ? LETTER : m[2] ? NUMBER : SPACE, m.index / 2, (m.index + m[0].length) / 2);
-  }
-  astralTable = table;
+  const table = classTable(new TextDecoder('utf-16le').decode(units), 2, o200k);
+  if (o200k) astralTables.o200k = table;
+  else astralTables.plain = table;
   return table;
+}
+
+const PLAIN_CLASSES = /(\p{L}+)|(\p{N}+)|(\s+)/gu;
+const O200K_CLASSES = /([\p{Lu}\p{Lt}]+)|(\p{Ll}+)|([\p{Lm}\p{Lo}]+)|(\p{M}+)|(\p{N}+)|(\s+)/gu;
+const PLAIN_OF = [LETTER, NUMBER, SPACE];
+const O200K_OF = [UPPER, LOWER, BOTH, MARK, NUMBER, SPACE];
+
+/** The class of each code point of `all` (`units` UTF-16 units each), from one regex pass. */
+function classTable(all: string, units: 1 | 2, o200k: boolean): Uint8Array {
+  const table = new Uint8Array(all.length / units);
+  const of = o200k ? O200K_OF : PLAIN_OF;
+  for (const m of all.matchAll(o200k ? O200K_CLASSES : PLAIN_CLASSES)) {
+    const group = m.findIndex((g, i) => i > 0 && g !== undefined);
+    table.fill(of[group - 1]!, m.index / units, (m.index + m[0].length) / units);
+  }
+  return table;
+}
+
+let o200kBmp: Uint8Array | undefined;
+
+/**
+ * The class of every BMP code unit for o200k's scanner (surrogates: other), computed once per
+ * thread: {@link UPPER}, {@link LOWER}, {@link BOTH}, {@link MARK}, {@link NUMBER},
+ * {@link SPACE} or {@link OTHER}.
+ */
+export function o200kClasses(): Uint8Array {
+  if (o200kBmp) return o200kBmp;
+  const units = new Uint16Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) units[c] = c >= 0xd800 && c <= 0xdfff ? 0 : c;
+  o200kBmp = classTable(new TextDecoder('utf-16le').decode(units), 1, true);
+  return o200kBmp;
 }
 
 /** Compiled modules by pattern and token width (null: unavailable, or compiling). */
@@ -574,6 +745,7 @@ export class WasmPieces {
     tables: BpeTables | null,
     classes: Uint8Array,
     private readonly wide: boolean,
+    private readonly pattern: WasmPattern,
   ) {
     const merging = bpe !== null && tables !== null;
     let top = TABLES;
@@ -632,7 +804,7 @@ export class WasmPieces {
     const module = pretokenizerModule(pattern, width);
     if (!module) return null;
     try {
-      return new WasmPieces(module, tables ? bpeModule(width) : null, tables ?? null, classes, wide);
+      return new WasmPieces(module, tables ? bpeModule(width) : null, tables ?? null, classes, wide, pattern);
     } catch {
       return null;
     }
@@ -713,7 +885,7 @@ export class WasmPieces {
   /** Fill the classes of planes 1 to 3 (once per instance). */
   private fillAstral(): void {
     if (this.i32[ASTRAL_READY >> 2]) return;
-    this.u8.set(astralClasses(), CLASSES + 0x10000);
+    this.u8.set(astralClasses(this.pattern === 'o200k'), CLASSES + 0x10000);
     this.i32[ASTRAL_READY >> 2] = 1;
   }
 

@@ -9,6 +9,7 @@ import {
   type MissHandler,
   NUMBER,
   OTHER,
+  o200kClasses,
   SPACE,
   WasmPieces,
 } from './pretokenizerWasm.js';
@@ -40,7 +41,7 @@ export interface FromTiktokenRanksParameters {
   /** Name of the encoding in the tokenizer id (`tiktoken:<name>`), e.g. `gpt2`. */
   name: string;
   /**
-   * Pre-tokenise GPT-2's and cl100k's patterns in WebAssembly where the engine allows it
+   * Pre-tokenise GPT-2's, cl100k's and o200k's patterns in WebAssembly where the engine allows it
    * (default true). The ids are the same either way; false keeps the whole tokenizer in
    * JavaScript.
    */
@@ -61,6 +62,10 @@ const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\
 const CL100K_PATTERN =
   "('s|'S|'t|'T|'re|'rE|'Re|'RE|'ve|'vE|'Ve|'VE|'m|'M|'ll|'lL|'Ll|'LL|'d|'D)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
+/** o200k's pattern as js-tiktoken ships it: scanned in WebAssembly where available. */
+const O200K_PATTERN =
+  "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+('s|'S|'t|'T|'re|'rE|'Re|'RE|'ve|'vE|'Ve|'VE|'m|'M|'ll|'lL|'Ll|'LL|'d|'D)?|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*('s|'S|'t|'T|'re|'rE|'Re|'RE|'ve|'vE|'Ve|'VE|'m|'M|'ll|'lL|'Ll|'LL|'d|'D)?|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
 /** Pieces longer than this are encoded without caching (long runs rarely repeat). */
 const MAX_CACHED_PIECE = 64;
 /** The piece cache starts over when it holds this many pieces. */
@@ -69,7 +74,7 @@ const MAX_CACHED_PIECES = 1 << 20;
 /**
  * A tokenizer from tiktoken ranks: ids identical to tiktoken's `encode(text, [], [])` (special
  * tokens are encoded as plain text) and to js-tiktoken's, several times faster on corpora.
- * Pieces (the pattern's matches) are encoded once and cached; GPT-2's and cl100k's patterns
+ * Pieces (the pattern's matches) are encoded once and cached; GPT-2's, cl100k's and o200k's patterns
  * are scanned by hand instead of by the regular expression, in WebAssembly where available (with
  * the cache's most frequent pieces), so that most of a document is tokenized without leaving it;
  * merges look up pairs of token ids in a table.
@@ -95,12 +100,19 @@ export function fromTiktokenRanks(
   let out: Uint16Array | Uint32Array = wide ? new Uint32Array(1 << 12) : new Uint16Array(1 << 12);
   let bounds = new Int32Array(1 << 12);
 
-  // GPT-2's and cl100k's patterns: pre-tokenised in WebAssembly where available, with a piece cache
+  // GPT-2's, cl100k's and o200k's patterns: pre-tokenised in WebAssembly where available, with a piece cache
   // (keyed by UTF-8 bytes); documents it cannot take go through the JavaScript path below.
-  const pattern = split === splitGpt2 ? 'gpt2' : ranks.pat_str === CL100K_PATTERN ? 'cl100k' : null;
+  const pattern =
+    split === splitGpt2
+      ? 'gpt2'
+      : ranks.pat_str === CL100K_PATTERN
+        ? 'cl100k'
+        : ranks.pat_str === O200K_PATTERN
+          ? 'o200k'
+          : null;
   const fast =
     pattern && parameters.webAssembly !== false
-      ? WasmPieces.create(bmpClasses(), wide, pattern, merge.tables())
+      ? WasmPieces.create(pattern === 'o200k' ? o200kClasses() : bmpClasses(), wide, pattern, merge.tables())
       : null;
   // Made on the first short piece the WebAssembly path hands back: with the merging module,
   // only pieces over 128 bytes come back, and those are not cached.
