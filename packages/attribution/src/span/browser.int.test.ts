@@ -124,7 +124,7 @@ describe('span attribution in Chromium', () => {
     await page.close();
   });
 
-  test('tokenizes GPT-2 and cl100k in the page through the WebAssembly pre-tokenisers, with js-tiktoken ids', async () => {
+  test('tokenizes GPT-2, cl100k and o200k in the page through the WebAssembly pre-tokenisers, with js-tiktoken ids', async () => {
     const page = await browser.newPage();
     await page.goto(server.url);
     await page.waitForFunction(() => typeof window.tiktokenIds === 'function');
@@ -132,11 +132,12 @@ describe('span attribution in Chromium', () => {
       mobyDickChapter(1),
       mobyDickChapter(2).slice(0, 3000),
       "naïve café — 漢字 42 12345 ½ ٣ x\u0301 \u00a0\u3000 don't, WE'LL, it'S\r\n\r\n  (ok)!!\n",
+      "HTTPRequest ABC漢DEF ǅx'll !\u0301A\r\n//x a\u{E0100}b",
       'an astral one: 😀 𝐀𝐁 and back',
     ];
-    for (const encoding of ['gpt2', 'cl100k'] as const) {
+    for (const encoding of ['gpt2', 'cl100k', 'o200k'] as const) {
       const inPage = await page.evaluate(([e, t]) => window.tiktokenIds(e, t), [encoding, texts] as const);
-      const reference = createTiktokenTokenizer(encoding === 'gpt2' ? 'gpt2' : 'cl100k_base');
+      const reference = createTiktokenTokenizer(encoding === 'gpt2' ? 'gpt2' : `${encoding}_base`);
       const want = texts.map((t) => Array.from(reference.encode(t)));
       // Two instances, the pre-tokeniser and the byte-pair merger: the main thread compiled
       // both small modules synchronously.
