@@ -55,6 +55,8 @@ const at = (base: Code, i: Code): Code => add(base, shl(i, int(2)));
 const AHEAD = 1024;
 /** Where blocked loops store what they read ahead (so that the loads are kept). */
 const SINK = 28;
+/** Where the L naming pass keeps its last nonzero entry between calls. */
+const LAST = 16;
 /** `x` when it is in [0, n) (unsigned), else 0: an index that is safe to read ahead. */
 const clampIndex = (x: Code, n: Code): Code => select(x, int(0), ltU(x, n));
 
@@ -209,9 +211,10 @@ function functions(): Fn[] {
     def(
       `nameL${w}`,
       ['T', 'SA', 'B', 'D', 'n', 'lo', 'hi', 'd'],
-      ['i', 'v', 'p', 'c', 'pred', 'slot', 'e', 'a', 'h', ...BLOCK_LOCALS],
+      ['i', 'v', 'p', 'c', 'pred', 'slot', 'e', 'a', 'h', 'last', ...BLOCK_LOCALS],
       true,
       (f) => [
+        f.set('last', load32(int(LAST))),
         blocked(f, false, touchName(f), [
           f.set('v', load32(at(f.get('SA'), f.get('i')))),
           ifThen(
@@ -235,10 +238,25 @@ function functions(): Fn[] {
                 store32(at(f.get('SA'), f.get('h')), xor(f.get('e'), sub(int(0), f.get('pred')))),
               ]),
             ],
-            ifThen(ltS(f.get('v'), int(0)), store32(at(f.get('SA'), f.get('i')), xor(f.get('v'), int(-1)))),
+            // Entry i is final for this pass (it induces to its right only), so the group flags
+            // move here from each group's leftmost entry to its rightmost, for the S pass: a
+            // flagged entry passes its flag to the entry kept before it (`last`, in memory).
+            ifThen(ltS(f.get('v'), int(0)), [
+              f.set('e', xor(f.get('v'), int(-1))),
+              ifThen(geS(f.get('e'), f.get('n')), [
+                ifThen(geS(f.get('last'), int(0)), [
+                  f.set('a', at(f.get('SA'), f.get('last'))),
+                  store32(f.get('a'), add(load32(f.get('a')), f.get('n'))),
+                ]),
+                f.set('e', sub(f.get('e'), f.get('n'))),
+              ]),
+              store32(at(f.get('SA'), f.get('i')), f.get('e')),
+              f.set('last', f.get('i')),
+            ]),
           ),
           f.inc('i'),
         ]),
+        store32(int(LAST), f.get('last')),
         f.get('d'),
       ],
     );
@@ -451,25 +469,6 @@ function functions(): Fn[] {
   }
 
   // Width-independent loops over SA.
-  // Move group flags from each group's leftmost entry to its rightmost. Returns `last`.
-  def('fixup', ['SA', 'n', 'lo', 'hi', 'last'], ['i', 'v', 'a'], true, (f) => [
-    f.set('i', f.get('lo')),
-    whileLoop(ltS(f.get('i'), f.get('hi')), [
-      f.set('v', load32(at(f.get('SA'), f.get('i')))),
-      ifThen(ne(f.get('v'), int(0)), [
-        ifThen(geS(f.get('v'), f.get('n')), [
-          ifThen(geS(f.get('last'), int(0)), [
-            f.set('a', at(f.get('SA'), f.get('last'))),
-            store32(f.get('a'), add(load32(f.get('a')), f.get('n'))),
-          ]),
-          store32(at(f.get('SA'), f.get('i')), sub(f.get('v'), f.get('n'))),
-        ]),
-        f.set('last', f.get('i')),
-      ]),
-      f.inc('i'),
-    ]),
-    f.get('last'),
-  ]);
   // Collect inverted entries (sorted LMS) into SA[m..); count flagged ones. State: [m, names].
   def('compact', ['SA', 'n', 'lo', 'hi', 'st'], ['i', 'v', 'e', 'm', 'names'], false, (f) => [
     f.set('m', load32(f.get('st'))),
@@ -850,13 +849,12 @@ function level(
       v[sa4 + v[b4 + tLast]!++] = pred ? ~e : e;
     }
     let d = 0;
+    r.i32[LAST >> 2] = -1;
     r.up(`nameL${w}`, 0, n, (lo, hi) => {
       d = ex[`nameL${w}`]!(T, SA, B, D, n, lo, hi, d);
     });
-    let lastEntry = -1;
-    r.up('fixup', 0, n, (lo, hi) => {
-      lastEntry = ex.fixup!(SA, n, lo, hi, lastEntry);
-    });
+    // The last group's flag goes to its rightmost entry.
+    const lastEntry = r.i32[LAST >> 2]!;
     if (lastEntry >= 0) r.i32[sa4 + lastEntry]! += n;
     bucketEnds(r.i32, c4, b4, k);
     d++;
