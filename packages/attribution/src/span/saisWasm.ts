@@ -158,11 +158,17 @@ function functions(): Fn[] {
      * Right-to-left scans that find LMS positions, types derived on the fly. State at `st`:
      * [c1 (symbol at i+1), s (i+1 is S-type), x, y]. `emit` handles LMS position i+1.
      */
-    const lmsScan = (name: string, extra: string[], locals: string[], emit: (f: Fn) => Code) =>
+    const lmsScan = (
+      name: string,
+      extra: string[],
+      locals: string[],
+      emit: (f: Fn) => Code,
+      branchFree = false,
+    ) =>
       def(
         name,
         ['T', 'lo', 'hi', 'st', ...extra],
-        ['i', 'c0', 'c1', 's', 'sn', 'x', 'y', 'p', ...locals],
+        ['i', 'c0', 'c1', 's', 'sn', 'x', 'y', 'p', 'l', ...locals],
         false,
         (f) => [
           f.set('c1', load32(f.get('st'))),
@@ -174,7 +180,11 @@ function functions(): Fn[] {
             f.set('i', sub(f.get('i'), int(1))),
             f.set('c0', load(f.get('T'), f.get('i'))),
             f.set('s', or(ltS(f.get('c0'), f.get('c1')), and(eq(f.get('c0'), f.get('c1')), f.get('sn')))),
-            ifThen(and(f.get('sn'), eqz(f.get('s'))), [f.set('p', add(f.get('i'), int(1))), emit(f)]),
+            // With `branchFree`, `emit` runs at every position, with l set where it is an LMS
+            // one: LMS positions follow the text, and a branch on them mispredicts often.
+            branchFree
+              ? [f.set('l', and(f.get('sn'), eqz(f.get('s')))), f.set('p', add(f.get('i'), int(1))), emit(f)]
+              : ifThen(and(f.get('sn'), eqz(f.get('s'))), [f.set('p', add(f.get('i'), int(1))), emit(f)]),
             f.set('sn', f.get('s')),
             f.set('c1', f.get('c0')),
           ]),
@@ -193,11 +203,17 @@ function functions(): Fn[] {
       f.inc('x'),
       f.set('y', f.get('p')),
     ]);
-    // Positions in text order: out[x--] = p.
-    lmsScan(`positions${w}`, ['out'], [], (f) => [
-      store32(at(f.get('out'), f.get('x')), f.get('p')),
-      f.inc('x', -1),
-    ]);
+    // Positions in text order: out[x--] = p (other positions store to SINK).
+    lmsScan(
+      `positions${w}`,
+      ['out'],
+      [],
+      (f) => [
+        store32(select(at(f.get('out'), f.get('x')), int(SINK), f.get('l')), f.get('p')),
+        f.set('x', sub(f.get('x'), f.get('l'))),
+      ],
+      true,
+    );
     // Lengths of LMS substrings (next LMS included; the last one -1): names[p >> 1] = len.
     lmsScan(`lengths${w}`, ['names'], [], (f) => [
       store32(
