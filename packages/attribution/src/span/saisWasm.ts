@@ -527,16 +527,16 @@ function functions(): Fn[] {
       f.inc('i'),
     ]),
   ]);
-  // Names (stored + 1, 0 = none) to the end of SA in text order, right to left. Returns j.
+  // Names (stored + 1, 0 = none) to the end of SA in text order, right to left. Returns j. An
+  // entry without one stores -1 at j (j ≥ i: read already), which the next name overwrites; the
+  // last such store lands below the names, in space the recursion initialises before use.
   def('gather', ['SA', 'lo', 'hi', 'j'], ['i', 'x'], true, (f) => [
     f.set('i', f.get('hi')),
     whileLoop(gtS(f.get('i'), f.get('lo')), [
       f.set('i', sub(f.get('i'), int(1))),
       f.set('x', load32(at(f.get('SA'), f.get('i')))),
-      ifThen(ne(f.get('x'), int(0)), [
-        store32(at(f.get('SA'), f.get('j')), sub(f.get('x'), int(1))),
-        f.inc('j', -1),
-      ]),
+      store32(at(f.get('SA'), f.get('j')), sub(f.get('x'), int(1))),
+      f.set('j', sub(f.get('j'), ne(f.get('x'), int(0)))),
     ]),
     f.get('j'),
   ]);
