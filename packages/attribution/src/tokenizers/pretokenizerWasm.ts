@@ -264,25 +264,28 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
   const breakFromIf: Code = [0x0c, 2];
 
   /**
-   * j: past the contraction at i ('s 't 'm 'd 're 've 'll; in either case with `foldCase`, as
-   * `| 0x20` lowers ASCII letters), else left at i.
+   * j: past the contraction at local `at0` (i, or j for o200k's, which follow letters): 's 't
+   * 'm 'd 're 've 'll; in either case with `foldCase`, as `| 0x20` lowers ASCII letters; else
+   * left as it was.
    */
-  const contractions = (foldCase: boolean): Code => {
+  const contractions = (foldCase: boolean, at0: 'i' | 'j' = 'i'): Code => {
     const at = (k: number): Code =>
-      foldCase ? or(load8(add(g('i'), int(k))), int(0x20)) : load8(add(g('i'), int(k)));
-    return ifThen(and(eq(g('c'), int(39)), ltU(add(g('i'), int(1)), g('end'))), [
+      foldCase ? or(load8(add(g(at0), int(k))), int(0x20)) : load8(add(g(at0), int(k)));
+    // At i, c holds the byte already.
+    const first = at0 === 'i' ? g('c') : load8(g(at0));
+    return ifThen(and(eq(first, int(39)), ltU(add(g(at0), int(1)), g('end'))), [
       f.set('d', at(1)),
       ifThen(
         or(or(eq(g('d'), int(115)), eq(g('d'), int(116))), or(eq(g('d'), int(109)), eq(g('d'), int(100)))),
-        f.set('j', add(g('i'), int(2))),
-        ifThen(ltU(add(g('i'), int(2)), g('end')), [
+        f.set('j', add(g(at0), int(2))),
+        ifThen(ltU(add(g(at0), int(2)), g('end')), [
           f.set('e', at(2)),
           ifThen(
             or(
               and(eq(g('e'), int(101)), or(eq(g('d'), int(114)), eq(g('d'), int(118)))),
               and(eq(g('d'), int(108)), eq(g('e'), int(108))),
             ),
-            f.set('j', add(g('i'), int(3))),
+            f.set('j', add(g(at0), int(3))),
           ),
         ]),
       ),
@@ -299,6 +302,18 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
     ]),
   ];
   const isNewline = (x: Code): Code => or(eq(x, int(10)), eq(x, int(13)));
+
+  /** cl100k's and o200k's `\p{N}{1,3}`: j past one to three numbers, when k is a number. */
+  const upToThreeNumbers: Code = ifThen(and(eq(g('j'), g('a')), eq(g('k'), int(NUMBER))), [
+    f.set('j', add(g('i'), g('w0'))),
+    f.set('cnt', int(1)),
+    whileLoop(and(ltU(g('j'), g('end')), ltU(g('cnt'), int(3))), [
+      decode(g('j')),
+      ifThen(ne(classOfCp, int(NUMBER)), breakFromIf),
+      f.set('j', add(g('j'), g('w'))),
+      f.inc('cnt'),
+    ]),
+  ]);
 
   /**
    * cl100k's and o200k's last alternatives, `\s*[\r\n]+` · `\s+(?!\S)` · `\s+`: white space up
@@ -347,17 +362,7 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
           ifThen(eq(classOfCp, int(LETTER)), [f.set('from', add(g('i'), g('w0'))), runOf(int(LETTER))]),
         ]),
       ),
-      // One to three numbers.
-      ifThen(and(eq(g('j'), g('a')), eq(g('k'), int(NUMBER))), [
-        f.set('j', add(g('i'), g('w0'))),
-        f.set('cnt', int(1)),
-        whileLoop(and(ltU(g('j'), g('end')), ltU(g('cnt'), int(3))), [
-          decode(g('j')),
-          ifThen(ne(classOfCp, int(NUMBER)), breakFromIf),
-          f.set('j', add(g('j'), g('w'))),
-          f.inc('cnt'),
-        ]),
-      ]),
+      upToThreeNumbers,
       // Other symbols after an optional space, then any CR and LF.
       ifThen(eq(g('j'), g('a')), [
         f.set('from', int(-1)),
@@ -423,28 +428,6 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
   const UPPER_SET = (1 << UPPER) | (1 << BOTH) | (1 << MARK);
   const LOWER_SET = (1 << LOWER) | (1 << BOTH) | (1 << MARK);
   const SYMBOL_SET = (1 << OTHER) | (1 << MARK);
-  /** j: past a contraction right at j (`'s` `'t` `'m` `'d` `'re` `'ve` `'ll`, either case). */
-  const contractionAtJ: Code = (() => {
-    const at = (k: number): Code => or(load8(add(g('j'), int(k))), int(0x20));
-    return ifThen(and(eq(load8(g('j')), int(39)), ltU(add(g('j'), int(1)), g('end'))), [
-      f.set('d', at(1)),
-      ifThen(
-        or(or(eq(g('d'), int(115)), eq(g('d'), int(116))), or(eq(g('d'), int(109)), eq(g('d'), int(100)))),
-        f.set('j', add(g('j'), int(2))),
-        ifThen(ltU(add(g('j'), int(2)), g('end')), [
-          f.set('e', at(2)),
-          ifThen(
-            or(
-              and(eq(g('e'), int(101)), or(eq(g('d'), int(114)), eq(g('d'), int(118)))),
-              and(eq(g('d'), int(108)), eq(g('e'), int(108))),
-            ),
-            f.set('j', add(g('j'), int(3))),
-          ),
-        ]),
-      ),
-    ]);
-  })();
-
   /**
    * o200k's pattern, alternatives in the regex's order (U: upper, title, modifier, other
    * letters and marks; L: lower, modifier, other letters and marks; C: the contractions):
@@ -496,18 +479,8 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
         ),
       ),
     ),
-    ifThen(ne(g('j'), g('a')), contractionAtJ),
-    // One to three numbers.
-    ifThen(and(eq(g('j'), g('a')), eq(g('k'), int(NUMBER))), [
-      f.set('j', add(g('i'), g('w0'))),
-      f.set('cnt', int(1)),
-      whileLoop(and(ltU(g('j'), g('end')), ltU(g('cnt'), int(3))), [
-        decode(g('j')),
-        ifThen(ne(classOfCp, int(NUMBER)), breakFromIf),
-        f.set('j', add(g('j'), g('w'))),
-        f.inc('cnt'),
-      ]),
-    ]),
+    ifThen(ne(g('j'), g('a')), contractions(true, 'j')),
+    upToThreeNumbers,
     // Symbols and marks after an optional space, then any CR, LF and '/'.
     ifThen(eq(g('j'), g('a')), [
       f.set('from', select(g('i'), int(-1), inSet(SYMBOL_SET, g('k')))),
