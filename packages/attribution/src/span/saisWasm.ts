@@ -791,6 +791,7 @@ function level(
   free: number,
   freeLen: number,
   compareNames: boolean,
+  counted = -1,
 ): void {
   const ex = r.ex;
   const count = ex[`count${w}`]!;
@@ -820,9 +821,14 @@ function level(
   const c4 = C >> 2;
   const b4 = B >> 2;
   const sa4 = SA >> 2;
+  // The symbols' counts: copied where the caller counted them already (`counted`, k entries),
+  // else a pass over the text.
   const doCount = () => {
-    r.i32.fill(0, c4, c4 + k);
-    r.up(`count${w}`, 0, n, (lo, hi) => count(T, lo, hi, C));
+    if (counted >= 0) r.i32.copyWithin(c4, counted >> 2, (counted >> 2) + k);
+    else {
+      r.i32.fill(0, c4, c4 + k);
+      r.up(`count${w}`, 0, n, (lo, hi) => count(T, lo, hi, C));
+    }
   };
   const setState = (a: number, b: number, c: number, d: number) => {
     const v = r.i32;
@@ -1067,13 +1073,13 @@ export class WasmTokenBuffer {
     // Symbols counted once, before the sort (whose buckets reuse the memory), for the caller
     // (added to `counts` once the sort has succeeded) and for the byte copy below.
     let counted: Float64Array | undefined;
+    let precounted = -1;
     try {
       let T = textAt;
       let w: 1 | 2 | 4 = width;
       let k = alphabetSize;
       const mayNarrow = width === 2 && k > 256;
       if (counts || mayNarrow) {
-        const mark = r.top;
         const C = symbolCounts(r, textAt, width, n, k);
         if (counts) {
           counted = new Float64Array(Math.min(k, counts.length));
@@ -1087,9 +1093,11 @@ export class WasmTokenBuffer {
           T = narrowed;
           w = 1;
           k = 256;
-        } else r.top = mark;
+        }
+        precounted = C;
       }
-      level(r, T, w, saAt, n, k, -1, 0, tuning?.compareNames === true);
+      // The first level takes the counts made here (kept allocated) instead of counting again.
+      level(r, T, w, saAt, n, k, -1, 0, tuning?.compareNames === true, precounted);
     } catch (cause) {
       // The memory could not grow (for the byte copy or buckets); the tokens are intact.
       if (cause instanceof RangeError) return null;
@@ -1134,17 +1142,26 @@ export interface SaisWasmTuning {
 /**
  * When at most 256 distinct symbols occur in a 16-bit text (their counts at C, see
  * {@link symbolCounts}), write their order-preserving byte ranks to a copy after `r.top` and
- * return its address, else -1.
+ * return its address, else -1. C then holds the copy's 256 counts (by rank).
  */
 function narrow(r: Run, T: number, n: number, k: number, C: number): number {
   const c4 = C >> 2;
-  const v = r.i32;
   let distinct = 0;
-  for (let c = 0; c < k; c++) if (v[c4 + c] !== 0) distinct++;
+  {
+    const v = r.i32;
+    for (let c = 0; c < k; c++) if (v[c4 + c] !== 0) distinct++;
+  }
   if (distinct > 256) return -1;
   const rank = r.alloc(k);
   const ranks = new Uint8Array(r.mem.buffer, rank, k);
-  for (let c = 0, next = 0; c < k; c++) if (r.i32[c4 + c] !== 0) ranks[c] = next++;
+  const v = r.i32;
+  // Counts move down to their ranks (next ≤ c: each is read before it is overwritten).
+  for (let c = 0, next = 0; c < k; c++) {
+    if (v[c4 + c] === 0) continue;
+    ranks[c] = next;
+    v[c4 + next++] = v[c4 + c]!;
+  }
+  v.fill(0, c4 + distinct, c4 + 256);
   const out = r.alloc(n);
   r.up('narrow2', 0, n, (lo, hi) => r.ex.narrow2!(T, out, rank, lo, hi));
   return out;
