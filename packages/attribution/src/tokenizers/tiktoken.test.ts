@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import gpt2 from 'js-tiktoken/ranks/gpt2';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { mobyDickChapter } from '../span/fixtures/corpus.js';
 import { createTiktokenTokenizer } from './fixtures/tiktoken.js';
 import { fromTiktokenRanks } from './tiktoken.js';
@@ -113,6 +113,52 @@ describe('fromTiktokenRanks', () => {
 
   test('cl100k (its pattern runs as a regular expression) matches js-tiktoken on prose', () => {
     expectSameIds('cl100k', mobyDickChapter(3));
+  });
+
+  test('where the merging module is refused, pieces the slots miss are merged by its own handler and byte cache', async () => {
+    // A fresh copy of the modules (their compiled-module caches start empty) under an engine
+    // that refuses the byte-pair module (it exports `resolve`): the scanner still runs, and
+    // every piece its slots miss comes back to fromTiktokenRanks' handler, which caches it by
+    // its UTF-8 bytes. Pieces that lose their slot come back again and hit that cache.
+    vi.resetModules();
+    const Module = WebAssembly.Module;
+    const refusing = class extends Module {
+      constructor(bytes: BufferSource) {
+        super(bytes);
+        if (Module.exports(this).some((e) => e.name === 'resolve')) throw new Error('refused');
+      }
+    };
+    WebAssembly.Module = refusing;
+    try {
+      const fresh = await import('./tiktoken.js');
+      const wasm = await import('./pretokenizerWasm.js');
+      const Instance = WebAssembly.Instance;
+      let instances = 0;
+      WebAssembly.Instance = new Proxy(Instance, {
+        construct(target, args) {
+          instances++;
+          return Reflect.construct(target, args);
+        },
+      });
+      let tokenizer: ReturnType<typeof fresh.fromTiktokenRanks>;
+      try {
+        tokenizer = fresh.fromTiktokenRanks(gpt2, { name: 'gpt2' });
+      } finally {
+        WebAssembly.Instance = Instance;
+      }
+      // The scanner alone: one instance, no merging module.
+      expect(instances).toBe(1);
+      const scans = vi.spyOn(wasm.WasmPieces.prototype, 'encode');
+      const texts = [mobyDickChapter(1), mobyDickChapter(2), ...spamMessages(20), mobyDickChapter(1)];
+      for (const text of texts) {
+        expect(Array.from(tokenizer.encode(text))).toEqual(Array.from(reference.gpt2.encode(text)));
+      }
+      expect(scans.mock.results.every((r) => r.type === 'return' && r.value !== null)).toBe(true);
+      scans.mockRestore();
+    } finally {
+      WebAssembly.Module = Module;
+      vi.resetModules();
+    }
   });
 
   test('gives the same ids again from its piece cache, and decodes back to the text', () => {
