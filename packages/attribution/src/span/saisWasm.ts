@@ -194,15 +194,32 @@ function functions(): Fn[] {
           store32(add(f.get('st'), int(12)), f.get('y')),
         ],
       );
-    // Seed: SA[--B[c1]] = p; x counts LMS positions, y keeps the last one.
-    lmsScan(`seed${w}`, ['SA', 'B'], ['a', 'h'], (f) => [
-      f.set('a', at(f.get('B'), f.get('c1'))),
-      f.set('h', sub(load32(f.get('a')), int(1))),
-      store32(f.get('a'), f.get('h')),
-      store32(at(f.get('SA'), f.get('h')), f.get('p')),
-      f.inc('x'),
-      f.set('y', f.get('p')),
-    ]);
+    // Seed: SA[--B[c1]] = p; x counts LMS positions, y keeps the last one. For byte and 16-bit
+    // texts without a branch (B[c1] is rewritten unchanged, the store goes to SINK, where i + 1
+    // is no LMS position); 32-bit texts' buckets are too large to touch at every position.
+    lmsScan(
+      `seed${w}`,
+      ['SA', 'B'],
+      ['a', 'h'],
+      width === 4
+        ? (f) => [
+            f.set('a', at(f.get('B'), f.get('c1'))),
+            f.set('h', sub(load32(f.get('a')), int(1))),
+            store32(f.get('a'), f.get('h')),
+            store32(at(f.get('SA'), f.get('h')), f.get('p')),
+            f.inc('x'),
+            f.set('y', f.get('p')),
+          ]
+        : (f) => [
+            f.set('a', at(f.get('B'), f.get('c1'))),
+            f.set('h', sub(load32(f.get('a')), f.get('l'))),
+            store32(f.get('a'), f.get('h')),
+            store32(select(at(f.get('SA'), f.get('h')), int(SINK), f.get('l')), f.get('p')),
+            f.set('x', add(f.get('x'), f.get('l'))),
+            f.set('y', select(f.get('p'), f.get('y'), f.get('l'))),
+          ],
+      width !== 4,
+    );
     // Positions in text order: out[x--] = p (other positions store to SINK).
     lmsScan(
       `positions${w}`,
