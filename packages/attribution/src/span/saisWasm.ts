@@ -9,10 +9,10 @@
  * module quickly first and switch to optimised code between calls, never inside a long one.
  *
  * Memory layout (bytes): [0, 32) loop state · the text from byte 64 (1, 2 or 4 bytes per
- * symbol; {@link WasmTokenBuffer} accumulates tokens there) · SA (4n) · a byte copy of the text
- * when a 16-bit text uses at most 256 symbols · bucket arrays, bump-allocated per level and
- * released on return. Text and suffix array are handed back as views of the memory, so the
- * sort copies neither.
+ * symbol; {@link WasmTokenBuffer} accumulates tokens there; a 16-bit text of at most 256
+ * symbols is sorted as bytes written over its first half, then restored) · SA (4n) · bucket
+ * arrays, bump-allocated per level and released on return. Text and suffix array are handed
+ * back as views of the memory, so the sort copies neither.
  */
 import {
   add,
@@ -36,6 +36,7 @@ import {
   shl,
   shrS,
   store8,
+  store16,
   store32,
   sub,
   whileLoop,
@@ -566,15 +567,24 @@ function functions(): Fn[] {
       f.inc('i'),
     ]),
   ]);
-  // Byte copy of a 16-bit text through a rank table (at most 256 symbols used).
-  def('narrow2', ['T', 'out', 'rank', 'lo', 'hi'], ['i'], false, (f) => [
+  // A 16-bit text to bytes in place through a rank table (at most 256 symbols used; ascending:
+  // each byte lands below what is unread).
+  def('narrow2', ['T', 'rank', 'lo', 'hi'], ['i'], false, (f) => [
     f.set('i', f.get('lo')),
     whileLoop(ltS(f.get('i'), f.get('hi')), [
-      store8(
-        add(f.get('out'), f.get('i')),
-        load8(add(f.get('rank'), textOps(2).load(f.get('T'), f.get('i')))),
-      ),
+      store8(add(f.get('T'), f.get('i')), load8(add(f.get('rank'), textOps(2).load(f.get('T'), f.get('i'))))),
       f.inc('i'),
+    ]),
+  ]);
+  // And back in place: byte i to its 16-bit symbol (descending, for the same reason).
+  def('widen1', ['T', 'symbol', 'lo', 'hi'], ['i'], false, (f) => [
+    f.set('i', f.get('hi')),
+    whileLoop(gtS(f.get('i'), f.get('lo')), [
+      f.set('i', sub(f.get('i'), int(1))),
+      store16(
+        add(f.get('T'), shl(f.get('i'), int(1))),
+        load32(at(f.get('symbol'), load8(add(f.get('T'), f.get('i'))))),
+      ),
     ]),
   ]);
 
@@ -1082,17 +1092,18 @@ export class WasmTokenBuffer {
       return null;
     }
     // Grow the memory once to about the most the sort can use (the suffix array, five bucket
-    // arrays, the recursion's bucket budget, a byte copy of the text), rather than at each new
+    // arrays, the recursion's bucket budget), rather than at each new
     // high-water mark: engines count each growth as external memory and may start a garbage
     // collection for it (five per sort here before; their marking ran on background threads).
     // Pages are only committed when written, so growing ahead costs no resident memory.
-    reserveAhead(this.memory, saAt + 4 * n + 20 * alphabetSize + 4 * budget + n + (1 << 20));
+    reserveAhead(this.memory, saAt + 4 * n + 20 * alphabetSize + 4 * budget + (1 << 20));
     // Symbols counted once, before the sort (whose buckets reuse the memory), for the caller
-    // (added to `counts` once the sort has succeeded) and for the byte copy below.
+    // (added to `counts` once the sort has succeeded) and for the narrowing to bytes below.
     let counted: Float64Array | undefined;
     let precounted = -1;
+    // Where the text was narrowed to bytes in place: the table of its symbols by byte.
+    let narrowed = -1;
     try {
-      let T = textAt;
       let w: 1 | 2 | 4 = width;
       let k = alphabetSize;
       const mayNarrow = width === 2 && k > 256;
@@ -1103,22 +1114,25 @@ export class WasmTokenBuffer {
           const v = r.i32;
           for (let c = 0; c < counted.length; c++) counted[c] = v[(C >> 2) + c]!;
         }
-        // Byte-sized texts in 16-bit tokens (a byte vocabulary plus separators): sort a byte
-        // copy through an order-preserving rank table, halving what random accesses touch.
-        const narrowed = mayNarrow ? narrow(r, textAt, n, k, C) : -1;
+        // Byte-sized texts in 16-bit tokens (a byte vocabulary plus separators): sort them as
+        // bytes, through an order-preserving rank table, written over the tokens' first half
+        // (and restored below): half of what random accesses touch, and no copy.
+        narrowed = mayNarrow ? narrow(r, textAt, n, k, C) : -1;
         if (narrowed >= 0) {
-          T = narrowed;
           w = 1;
           k = 256;
         }
         precounted = C;
       }
       // The first level takes the counts made here (kept allocated) instead of counting again.
-      level(r, T, w, saAt, n, k, -1, 0, tuning?.compareNames === true, precounted);
+      level(r, textAt, w, saAt, n, k, -1, 0, tuning?.compareNames === true, precounted);
     } catch (cause) {
-      // The memory could not grow (for the byte copy or buckets); the tokens are intact.
+      // The memory could not grow (for buckets); the tokens are intact (restored below).
       if (cause instanceof RangeError) return null;
       throw cause;
+    } finally {
+      const symbols = narrowed;
+      if (symbols >= 0) r.down('widen1', 0, n, (lo, hi) => r.ex.widen1!(textAt, symbols, lo, hi));
     }
     if (counts && counted) for (let c = 0; c < counted.length; c++) counts[c]! += counted[c]!;
     // The memory never grows after this (r.top only serves this sort), so views stay attached.
@@ -1158,8 +1172,9 @@ export interface SaisWasmTuning {
 
 /**
  * When at most 256 distinct symbols occur in a 16-bit text (their counts at C, see
- * {@link symbolCounts}), write their order-preserving byte ranks to a copy after `r.top` and
- * return its address, else -1. C then holds the copy's 256 counts (by rank).
+ * {@link symbolCounts}), rewrite it in place as their order-preserving byte ranks (in its first
+ * half) and return the address of the table of symbols by rank (after `r.top`; `widen1`
+ * restores the text with it), else -1. C then holds the bytes' 256 counts (by rank).
  */
 function narrow(r: Run, T: number, n: number, k: number, C: number): number {
   const c4 = C >> 2;
@@ -1170,18 +1185,19 @@ function narrow(r: Run, T: number, n: number, k: number, C: number): number {
   }
   if (distinct > 256) return -1;
   const rank = r.alloc(k);
+  const symbols = r.alloc(4 * 256);
   const ranks = new Uint8Array(r.mem.buffer, rank, k);
   const v = r.i32;
   // Counts move down to their ranks (next ≤ c: each is read before it is overwritten).
   for (let c = 0, next = 0; c < k; c++) {
     if (v[c4 + c] === 0) continue;
     ranks[c] = next;
+    v[(symbols >> 2) + next] = c;
     v[c4 + next++] = v[c4 + c]!;
   }
   v.fill(0, c4 + distinct, c4 + 256);
-  const out = r.alloc(n);
-  r.up('narrow2', 0, n, (lo, hi) => r.ex.narrow2!(T, out, rank, lo, hi));
-  return out;
+  r.up('narrow2', 0, n, (lo, hi) => r.ex.narrow2!(T, rank, lo, hi));
+  return symbols;
 }
 
 /**
