@@ -33,6 +33,40 @@ describe('buildSpanIndex', () => {
     expect(index.totalTokens).toBe(index.shards.reduce((a, s) => a + s.tokenCount, 0) - 30);
   });
 
+  test('by default cuts shards at what one WebAssembly sort can take, and sorts each in WebAssembly', async () => {
+    // The limit is about 686M tokens; here the sorter's module reports a small one instead.
+    vi.resetModules();
+    vi.doMock('./saisWasm.js', async (importOriginal) => ({
+      ...(await importOriginal<typeof import('./saisWasm.js')>()),
+      wasmShardLimit: (width: number, alphabetSize: number) => {
+        expect([width, alphabetSize]).toEqual([2, 257]);
+        return 600;
+      },
+    }));
+    try {
+      const { buildSpanIndex: build } = await import('./buildSpanIndex.js');
+      const sorter = await import('./saisWasm.js');
+      const sorts = vi.spyOn(sorter.WasmTokenBuffer.prototype, 'sort');
+      const docs = Array.from({ length: 40 }, (_, i) => ({
+        id: `d${i}`,
+        contributor: 'c',
+        text: `document ${i}: ${'call me Ishmael. '.repeat(3)}`,
+      }));
+      const index = await build(docs, { tokenizer });
+      expect(index.shards.length).toBeGreaterThan(3);
+      for (const s of index.shards) expect(s.tokenCount).toBeLessThanOrEqual(600);
+      // Every shard went through the WebAssembly sorter, and none fell back.
+      expect(sorts).toHaveBeenCalledTimes(index.shards.length);
+      expect(sorts.mock.results.every((r) => r.type === 'return' && r.value !== null)).toBe(true);
+      expect(await count(index, 'call me Ishmael')).toBe(120);
+      // An explicit maxShardTokens still wins.
+      expect((await build(docs, { tokenizer, maxShardTokens: 100_000 })).shards).toHaveLength(1);
+    } finally {
+      vi.doUnmock('./saisWasm.js');
+      vi.resetModules();
+    }
+  });
+
   test('stops with an AbortError when the signal fires', async () => {
     const ac = new AbortController();
     async function* docs(): AsyncGenerator<SpanDocument> {

@@ -5,7 +5,7 @@ import { SpanIndexUsageError } from './errors.js';
 import { FORMAT_VERSION } from './format.js';
 import { MemoryColumns } from './memory.js';
 import { suffixArray } from './sais.js';
-import { prepareSaisWasm, WasmTokenBuffer } from './saisWasm.js';
+import { prepareSaisWasm, WasmTokenBuffer, wasmShardLimit } from './saisWasm.js';
 import { buildSample, setSample } from './sample.js';
 import type { BuildSpanIndexOptions, SpanDocument, SpanIndex, SpanShard } from './types.js';
 
@@ -29,7 +29,8 @@ const MAX_SHARD_TOKENS = 0x7fffffff;
 /**
  * Build a suffix-array span index over documents (datanet contributions). Each document is
  * tokenized, followed by a separator token, and appended to the current shard; a shard is
- * sorted with SA-IS when full (at most 2^31 − 1 tokens) and queries fan out over shards.
+ * sorted with SA-IS when full (by default at what one WebAssembly sort can take, about 686M
+ * 16-bit or 519M 32-bit tokens; at most 2^31 − 1) and queries fan out over shards.
  *
  * @example
  * import { buildSpanIndex, createByteTokenizer, count } from '@openledger/attribution';
@@ -45,21 +46,26 @@ export async function buildSpanIndex(
 ): Promise<BuildSpanIndexReturnType> {
   const { tokenizer, onProgress, signal } = options;
   const vocabSize = checkedVocabSize(tokenizer);
-  const maxShard = options.maxShardTokens ?? MAX_SHARD_TOKENS;
-  if (!Number.isInteger(maxShard) || maxShard < 2 || maxShard > MAX_SHARD_TOKENS) {
-    throw new SpanIndexUsageError(`maxShardTokens must be an integer in [2, 2^31 − 1], got ${maxShard}.`);
+  const asked = options.maxShardTokens;
+  if (asked !== undefined && (!Number.isInteger(asked) || asked < 2 || asked > MAX_SHARD_TOKENS)) {
+    throw new SpanIndexUsageError(`maxShardTokens must be an integer in [2, 2^31 − 1], got ${asked}.`);
   }
   const separator = vocabSize;
   const tokenWidth: 2 | 4 = vocabSize + 1 <= 0x10000 ? 2 : 4;
+  // Tokens accumulate in a WebAssembly memory where the sorter can run (it then sorts them in
+  // place, without a copy); without WebAssembly, or past what its memory can hold, in an array.
+  const useWasm = await prepareSaisWasm();
+  // By default a shard holds what one WebAssembly sort can take: a larger one would be sorted
+  // in JavaScript, on a copy.
+  const maxShard =
+    asked ??
+    (useWasm ? Math.min(MAX_SHARD_TOKENS, wasmShardLimit(tokenWidth, vocabSize + 1)) : MAX_SHARD_TOKENS);
   const Tokens = tokenWidth === 2 ? Uint16Array : Uint32Array;
   const unigramCounts = new Float64Array(vocabSize);
   const ids: string[] = [];
   const contributors: string[] = [];
   const shards: SpanShard[] = [];
 
-  // Tokens accumulate in a WebAssembly memory where the sorter can run (it then sorts them in
-  // place, without a copy); without WebAssembly, or past what its memory can hold, in an array.
-  const useWasm = await prepareSaisWasm();
   let wasm: WasmTokenBuffer | null = null;
   let buf: Uint16Array | Uint32Array = new Tokens(0);
   let len = 0;

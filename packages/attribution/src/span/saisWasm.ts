@@ -978,6 +978,18 @@ function level(
   r.budget += allocated;
 }
 
+/**
+ * The most symbols of `width` bytes (alphabet `alphabetSize`) that {@link WasmTokenBuffer.sort}
+ * can sort within one WebAssembly memory (wasm32: 4 GiB): the text, the suffix array, the
+ * recursion's bucket budget (n / 16 entries), the first level's counts and buckets and some
+ * slack. About 686M 16-bit or 519M 32-bit symbols; `buildSpanIndex` cuts its shards there by
+ * default, so that no shard falls back to the JavaScript sorter (slower, and with a copy).
+ */
+export function wasmShardLimit(width: 1 | 2 | 4, alphabetSize: number): number {
+  const fixed = BASE + 8 + (1 << 20) + 4 * (1 << 18) + 25 * alphabetSize + 1024;
+  return Math.max(0, Math.floor((MAX_BYTES - fixed) / (width + 4 + 4 / 16)));
+}
+
 /** Result of sorting in WebAssembly: views of one WebAssembly memory. */
 export interface WasmSuffixArray {
   /** The suffix array, `n` entries. */

@@ -204,6 +204,10 @@ export interface BuildSpanIndexOptions {
   tokenizer: Tokenizer;
   onProgress?: ((progress: BuildProgress) => void) | undefined;
   signal?: AbortSignal | undefined;
-  /** Largest shard in tokens (separators included); default and maximum 2^31 − 1. */
+  /**
+   * Largest shard in tokens (separators included), at most 2^31 − 1. Default: what one
+   * WebAssembly sort can take (about 686M tokens of a vocabulary of up to 2^16 ids, 519M above),
+   * or 2^31 − 1 without WebAssembly.
+   */
   maxShardTokens?: number | undefined;
 }
