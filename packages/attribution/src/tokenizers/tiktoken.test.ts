@@ -6,6 +6,7 @@ import cl100k from 'js-tiktoken/ranks/cl100k_base';
 import gpt2 from 'js-tiktoken/ranks/gpt2';
 import { describe, expect, test, vi } from 'vitest';
 import { mobyDickChapter } from '../span/fixtures/corpus.js';
+import { countInstances } from './fixtures/instances.js';
 import { createTiktokenTokenizer } from './fixtures/tiktoken.js';
 import { fromTiktokenRanks } from './tiktoken.js';
 
@@ -132,20 +133,9 @@ describe('fromTiktokenRanks', () => {
     try {
       const fresh = await import('./tiktoken.js');
       const wasm = await import('./pretokenizerWasm.js');
-      const Instance = WebAssembly.Instance;
-      let instances = 0;
-      WebAssembly.Instance = new Proxy(Instance, {
-        construct(target, args) {
-          instances++;
-          return Reflect.construct(target, args);
-        },
-      });
-      let tokenizer: ReturnType<typeof fresh.fromTiktokenRanks>;
-      try {
-        tokenizer = fresh.fromTiktokenRanks(gpt2, { name: 'gpt2' });
-      } finally {
-        WebAssembly.Instance = Instance;
-      }
+      const { value: tokenizer, instances } = countInstances(() =>
+        fresh.fromTiktokenRanks(gpt2, { name: 'gpt2' }),
+      );
       // The scanner alone: one instance, no merging module.
       expect(instances).toBe(1);
       const scans = vi.spyOn(wasm.WasmPieces.prototype, 'encode');
