@@ -291,15 +291,18 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
       ),
     ]);
   };
+  /** j: past code points until one for which `stop` (on its decoded cp, w) holds, or the end. */
+  const advanceUntil = (stop: Code): Code =>
+    whileLoop(ltU(g('j'), g('end')), [
+      decode(g('j')),
+      ifThen(stop, breakFromIf),
+      f.set('j', add(g('j'), g('w'))),
+    ]);
   /** j: the end of the run of class `k` whose first code point starts at local `from`. */
   const runOf = (k: Code): Code => [
     decode(g('from')),
     f.set('j', add(g('from'), g('w'))),
-    whileLoop(ltU(g('j'), g('end')), [
-      decode(g('j')),
-      ifThen(ne(classOfCp, k), breakFromIf),
-      f.set('j', add(g('j'), g('w'))),
-    ]),
+    advanceUntil(ne(classOfCp, k)),
   ];
   const isNewline = (x: Code): Code => or(eq(x, int(10)), eq(x, int(13)));
 
@@ -395,31 +398,19 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
         decode(add(g('i'), int(1))),
         ifThen(ne(classOfCp, int(SPACE)), [f.set('k', classOfCp), f.set('from', add(g('i'), int(1)))]),
       ]),
-      ifThen(
-        ne(g('k'), int(SPACE)),
-        [
-          decode(g('from')),
-          f.set('j', add(g('from'), g('w'))),
-          whileLoop(ltU(g('j'), g('end')), [
-            decode(g('j')),
-            ifThen(ne(classOfCp, g('k')), breakFromIf),
-            f.set('j', add(g('j'), g('w'))),
-          ]),
-        ],
-        [
-          // White space: all of it at the end, else all but its last character (which then
-          // leads the next piece), else the one character.
-          f.set('j', add(g('i'), g('w0'))),
-          f.set('ls', g('i')),
-          whileLoop(ltU(g('j'), g('end')), [
-            decode(g('j')),
-            ifThen(ne(classOfCp, int(SPACE)), breakFromIf),
-            f.set('ls', g('j')),
-            f.set('j', add(g('j'), g('w'))),
-          ]),
-          ifThen(and(ltU(g('j'), g('end')), gtU(g('ls'), g('i'))), f.set('j', g('ls'))),
-        ],
-      ),
+      ifThen(ne(g('k'), int(SPACE)), runOf(g('k')), [
+        // White space: all of it at the end, else all but its last character (which then
+        // leads the next piece), else the one character.
+        f.set('j', add(g('i'), g('w0'))),
+        f.set('ls', g('i')),
+        whileLoop(ltU(g('j'), g('end')), [
+          decode(g('j')),
+          ifThen(ne(classOfCp, int(SPACE)), breakFromIf),
+          f.set('ls', g('j')),
+          f.set('j', add(g('j'), g('w'))),
+        ]),
+        ifThen(and(ltU(g('j'), g('end')), gtU(g('ls'), g('i'))), f.set('j', g('ls'))),
+      ]),
     ]),
   ];
 
@@ -461,14 +452,7 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
     ]),
     ifThen(
       g('x'),
-      [
-        f.set('j', add(g('e'), g('w'))),
-        whileLoop(ltU(g('j'), g('end')), [
-          decode(g('j')),
-          ifThen(eqz(inSet(LOWER_SET, classOfCp)), breakFromIf),
-          f.set('j', add(g('j'), g('w'))),
-        ]),
-      ],
+      [f.set('j', add(g('e'), g('w'))), advanceUntil(eqz(inSet(LOWER_SET, classOfCp)))],
       ifThen(
         ne(g('ls'), int(-1)),
         f.set('j', g('ls')),
@@ -490,11 +474,7 @@ function scanner(width: 2 | 4, pattern: WasmPattern): Fn & { body: Code } {
       ]),
       ifThen(ne(g('from'), int(-1)), [
         f.set('j', g('from')),
-        whileLoop(ltU(g('j'), g('end')), [
-          decode(g('j')),
-          ifThen(eqz(inSet(SYMBOL_SET, classOfCp)), breakFromIf),
-          f.set('j', add(g('j'), g('w'))),
-        ]),
+        advanceUntil(eqz(inSet(SYMBOL_SET, classOfCp))),
         whileLoop(
           and(ltU(g('j'), g('end')), or(isNewline(load8(g('j'))), eq(load8(g('j')), int(47)))),
           f.inc('j'),
