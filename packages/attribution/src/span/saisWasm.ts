@@ -986,9 +986,15 @@ function level(
  * default, so that no shard falls back to the JavaScript sorter (slower, and with a copy).
  */
 export function wasmShardLimit(width: 1 | 2 | 4, alphabetSize: number): number {
-  const fixed = BASE + 8 + (1 << 20) + 4 * (1 << 18) + 25 * alphabetSize + 1024;
-  return Math.max(0, Math.floor((MAX_BYTES - fixed) / (width + 4 + 4 / 16)));
+  // The budget's floor counted whole, its n-proportional part per symbol (see bucketBudget).
+  const fixed = BASE + 8 + (1 << 20) + 4 * BUDGET_FLOOR + 25 * alphabetSize + 1024;
+  return Math.max(0, Math.floor((MAX_BYTES - fixed) / (width + 4 + 4 / (1 << BUDGET_SHIFT))));
 }
+
+/** Entries of bucket arrays the recursion may allocate beyond the suffix array of n symbols. */
+const BUDGET_FLOOR = 1 << 18;
+const BUDGET_SHIFT = 4;
+const bucketBudget = (n: number): number => Math.max(BUDGET_FLOOR, n >>> BUDGET_SHIFT);
 
 /** Result of sorting in WebAssembly: views of one WebAssembly memory. */
 export interface WasmSuffixArray {
@@ -1095,7 +1101,7 @@ export class WasmTokenBuffer {
     // this fall back to buckets counted again in their free space: n / 4 (a byte per symbol,
     // as the JavaScript sorter keeps) measured no faster on the benchmark corpus, and its pages
     // stayed resident.
-    const budget = tuning?.bucketBudget ?? Math.max(1 << 18, n >>> 4);
+    const budget = tuning?.bucketBudget ?? bucketBudget(n);
     let r: Run;
     try {
       r = new Run(this.module, this.memory, saAt, budget, tuning?.chunk);
