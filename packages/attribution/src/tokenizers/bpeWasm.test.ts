@@ -5,7 +5,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { mobyDickChapter } from '../span/fixtures/corpus.js';
 import { bpeWasmBytes, LONG_PIECE } from './bpeWasm.js';
 import { WasmPieces } from './pretokenizerWasm.js';
-import { bmpClasses, fromTiktokenRanks } from './tiktoken.js';
+import { fromTiktokenRanks } from './tiktoken.js';
 
 /** How many pieces go back to JavaScript (its miss handler puts each one in a slot). */
 function piecesSentBack(run: () => void): number {
@@ -87,7 +87,7 @@ describe('byte-pair merging in WebAssembly', () => {
   test('without the merging module every missed piece goes back to JavaScript, with the same ids', () => {
     // The scanner alone (no merge tables): its import answers -1, so each miss returns to the
     // handler, here js-tiktoken on the piece's bytes.
-    const pieces = WasmPieces.create(bmpClasses(), false, 'gpt2');
+    const pieces = WasmPieces.create(false, 'gpt2');
     expect(pieces).not.toBeNull();
     const reference = new Tiktoken(gpt2);
     const decoder = new TextDecoder();

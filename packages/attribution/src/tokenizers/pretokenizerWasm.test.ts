@@ -5,9 +5,9 @@ import o200k from 'js-tiktoken/ranks/o200k_base';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { mobyDickChapter } from '../span/fixtures/corpus.js';
 import { createTiktokenTokenizer } from './fixtures/tiktoken.js';
-import { type MissHandler, o200kClasses, pretokenizerWasmBytes, WasmPieces } from './pretokenizerWasm.js';
+import { type MissHandler, pretokenizerWasmBytes, WasmPieces } from './pretokenizerWasm.js';
 import { tokenizerFromRecipe } from './recipe.js';
-import { bmpClasses, fromTiktokenRanks } from './tiktoken.js';
+import { fromTiktokenRanks } from './tiktoken.js';
 
 const reference = createTiktokenTokenizer('gpt2');
 const referenceCl100k = createTiktokenTokenizer('cl100k_base');
@@ -264,7 +264,7 @@ describe('GPT-2, cl100k and o200k pre-tokenisers in WebAssembly', () => {
     const parts = { gpt2: gpt2Part, cl100k: cl100kPart, o200k: o200kPart };
     const patterns = { gpt2: gpt2.pat_str, cl100k: cl100k.pat_str, o200k: o200k.pat_str };
     for (const which of ['gpt2', 'cl100k', 'o200k'] as const) {
-      const pieces = WasmPieces.create(which === 'o200k' ? o200kClasses() : bmpClasses(), false, which)!;
+      const pieces = WasmPieces.create(false, which)!;
       let seen: number[] = [];
       const record: MissHandler = (_bytes, a, b, _h, out, o) => {
         seen.push(b - a);

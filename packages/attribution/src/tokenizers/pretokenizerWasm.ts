@@ -139,7 +139,7 @@ const ASTRAL = 2;
 
 /**
  * o200k's pattern tells letters apart by case, so its scanner reads a finer table (see
- * {@link o200kClasses}): upper-case and title-case letters (only in its first letter class),
+ * {@link bmpClasses}): upper-case and title-case letters (only in its first letter class),
  * lower-case letters (only in its second), modifier and other letters and marks (in both; marks
  * are no letters elsewhere in the pattern), beside the numbers, white space and other above.
  */
@@ -564,7 +564,7 @@ const astralTables: { plain?: Uint8Array; o200k?: Uint8Array } = {};
 
 /**
  * Classes of U+10000 to U+3FFFF as the engine's regular expressions see them (with `o200k`, the
- * finer classes of {@link o200kClasses}), computed once per thread (about 10 ms: one match over
+ * finer classes of {@link bmpClasses}), computed once per thread (about 10 ms: one match over
  * all of them in one string). Code points above them are unassigned, tags, variation selectors
  * or private use: no letter, number or white space, and no mark but the variation selectors,
  * which the o200k scanner reads as one (a test checks this against the engine).
@@ -601,19 +601,24 @@ function classTable(all: string, units: 1 | 2, o200k: boolean): Uint8Array {
   return table;
 }
 
-let o200kBmp: Uint8Array | undefined;
+const bmpTables: { plain?: Uint8Array; o200k?: Uint8Array } = {};
 
 /**
- * The class of every BMP code unit for o200k's scanner (surrogates: other), computed once per
- * thread: {@link UPPER}, {@link LOWER}, {@link BOTH}, {@link MARK}, {@link NUMBER},
- * {@link SPACE} or {@link OTHER}.
+ * The class of every BMP code unit (surrogates: other), computed once per thread from one regex
+ * pass: {@link LETTER}, {@link NUMBER}, {@link SPACE} or {@link OTHER} for GPT-2's and cl100k's
+ * patterns (the JavaScript pre-tokenisers read it too), or with `o200k` the finer classes of
+ * o200k's scanner ({@link UPPER}, {@link LOWER}, {@link BOTH}, {@link MARK} for letters and marks).
  */
-export function o200kClasses(): Uint8Array {
-  if (o200kBmp) return o200kBmp;
+export function bmpClasses(o200k = false): Uint8Array {
+  const known = o200k ? bmpTables.o200k : bmpTables.plain;
+  if (known) return known;
+  // NUL, of class other, stands in for the surrogates: one code unit per code point.
   const units = new Uint16Array(0x10000);
   for (let c = 0; c < 0x10000; c++) units[c] = c >= 0xd800 && c <= 0xdfff ? 0 : c;
-  o200kBmp = classTable(new TextDecoder('utf-16le').decode(units), 1, true);
-  return o200kBmp;
+  const table = classTable(new TextDecoder('utf-16le').decode(units), 1, o200k);
+  if (o200k) bmpTables.o200k = table;
+  else bmpTables.plain = table;
+  return table;
 }
 
 /** Compiled modules by pattern and token width (null: unavailable, or compiling). */
@@ -743,20 +748,16 @@ export class WasmPieces {
   }
 
   /**
-   * An instance for `pattern` and 16-bit (or, with `wide`, 32-bit) token ids, with the class of
-   * every BMP code point; pieces it misses are merged in WebAssembly with `tables` where given
+   * An instance for `pattern` and 16-bit (or, with `wide`, 32-bit) token ids, with its pattern's
+   * class of every BMP code point (see {@link bmpClasses}); pieces it misses are merged in WebAssembly with `tables` where given
    * (and that module is available), else in JavaScript. Null where the module is unavailable.
    */
-  static create(
-    classes: Uint8Array,
-    wide: boolean,
-    pattern: WasmPattern,
-    tables?: BpeTables,
-  ): WasmPieces | null {
+  static create(wide: boolean, pattern: WasmPattern, tables?: BpeTables): WasmPieces | null {
     const width = wide ? 4 : 2;
     const module = pretokenizerModule(pattern, width);
     if (!module) return null;
     try {
+      const classes = bmpClasses(pattern === 'o200k');
       return new WasmPieces(module, tables ? bpeModule(width) : null, tables ?? null, classes, wide, pattern);
     } catch {
       return null;

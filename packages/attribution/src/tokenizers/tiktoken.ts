@@ -3,13 +3,13 @@ import { withAppender } from './append.js';
 // the WebAssembly merger, which reads copies of these tables.
 import { type BpeTables, LONG_PIECE, PAIR_ADD_Y, PAIR_MIX_X, PAIR_MIX_Y, UNKNOWN_PAIR } from './bpeWasm.js';
 import {
+  bmpClasses,
   FNV_OFFSET,
   FNV_PRIME,
   LETTER,
   type MissHandler,
   NUMBER,
   OTHER,
-  o200kClasses,
   SPACE,
   WasmPieces,
 } from './pretokenizerWasm.js';
@@ -111,9 +111,7 @@ export function fromTiktokenRanks(
           ? 'o200k'
           : null;
   const fast =
-    pattern && parameters.webAssembly !== false
-      ? WasmPieces.create(pattern === 'o200k' ? o200kClasses() : bmpClasses(), wide, pattern, merge.tables())
-      : null;
+    pattern && parameters.webAssembly !== false ? WasmPieces.create(wide, pattern, merge.tables()) : null;
   // Made on the first short piece the WebAssembly path hands back: with the merging module,
   // only pieces over 128 bytes come back, and those are not cached.
   let byteCache: PieceCache | undefined;
@@ -728,9 +726,6 @@ function pieceHash(text: string, a: number, b: number): number {
 const IS_LETTER = /^\p{L}$/u;
 const IS_NUMBER = /^\p{N}$/u;
 const IS_SPACE = /^\s$/u;
-/** Class of each BMP code unit (see {@link bmpClasses}). */
-let bmpClass: Uint8Array | undefined;
-
 function classOfCodePoint(cp: number): number {
   const ch = String.fromCodePoint(cp);
   return IS_LETTER.test(ch) ? LETTER : IS_NUMBER.test(ch) ? NUMBER : IS_SPACE.test(ch) ? SPACE : OTHER;
@@ -743,18 +738,6 @@ function classAt(text: string, i: number, table: Uint8Array): number {
   const d = text.charCodeAt(i + 1);
   if (d >= 0xdc00 && d <= 0xdfff) return classOfCodePoint(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
   return OTHER;
-}
-
-/**
- * The class of every BMP code unit (surrogates: "other"), for both pre-tokenisers: computed once
- * per thread, in about 6 ms.
- */
-export function bmpClasses(): Uint8Array {
-  if (bmpClass) return bmpClass;
-  const all = new Uint8Array(0x10000);
-  for (let c = 0; c < 0x10000; c++) all[c] = c >= 0xd800 && c <= 0xdfff ? OTHER : classOfCodePoint(c);
-  bmpClass = all;
-  return all;
 }
 
 /** Code units taken by the code point at `i`. */
