@@ -77,8 +77,8 @@ if (process.argv.includes('--child')) {
   // With workers, each one rebuilds the tokenizer from its recipe inside the timed build.
   const options = {
     tokenizer,
-    onProgress: (p: { phase: string }) => {
-      if (p.phase === 'sort') {
+    onProgress: (p: { phase: string; sorted?: number }) => {
+      if (p.phase === 'sort' && p.sorted === 0) {
         sortStart = performance.now();
         sortCpu = process.cpuUsage();
       }

@@ -99,6 +99,26 @@ describe('span attribution in Chromium', () => {
     await page.close();
   });
 
+  test('sorts in slices in the page: timers run meanwhile, progress rises to 1, the signal stops it', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => typeof window.sortInSlices === 'function');
+    const done = await page.evaluate(() => window.sortInSlices(false));
+    expect(done.error).toBeNull();
+    expect(done.sorted[0]).toBe(0);
+    expect(done.sorted.at(-1)).toBe(1);
+    // Fractions in between: the sort paused (a message-channel turn) at least once.
+    expect(done.sorted.filter((f) => f > 0 && f < 1).length).toBeGreaterThan(0);
+    for (let i = 1; i < done.sorted.length; i++)
+      expect(done.sorted[i]!).toBeGreaterThanOrEqual(done.sorted[i - 1]!);
+    expect(done.turns).toBeGreaterThan(0);
+    const stopped = await page.evaluate(() => window.sortInSlices(true));
+    expect(stopped.error).toBe('AbortError');
+    expect(stopped.sorted.at(-1)!).toBeGreaterThan(0);
+    expect(stopped.sorted).not.toContain(1);
+    await page.close();
+  });
+
   test('builds in Web Workers the same index as worker threads do in Node', async () => {
     const page = await browser.newPage();
     await page.goto(server.url);

@@ -26,7 +26,13 @@ describe('buildSpanIndex', () => {
     expect(index.shards.reduce((a, s) => a + s.documentStarts.length, 0)).toBe(30);
     expect(index.documents.ids).toEqual(Array.from({ length: 30 }, (_, i) => `d${i}`));
     expect(await count(index, 'says hello')).toBe(30);
-    expect(progress.filter((p) => p.phase === 'sort')).toHaveLength(index.shards.length);
+    // Each shard's sort starts at 0 and ends at 1, increasing in between.
+    const sorting = progress.filter((p) => p.phase === 'sort');
+    expect(sorting.filter((p) => p.sorted === 0).map((p) => p.shard)).toEqual(index.shards.map((_, i) => i));
+    expect(sorting.filter((p) => p.sorted === 1).map((p) => p.shard)).toEqual(index.shards.map((_, i) => i));
+    for (const [i, p] of sorting.entries()) {
+      if (p.sorted !== 0) expect(p.sorted!).toBeGreaterThanOrEqual(sorting[i - 1]!.sorted!);
+    }
     expect(progress.at(-1)).toMatchObject({ phase: 'done', documents: 30 });
     // Unigram counts are the byte histogram of all documents.
     expect(index.unigramCounts['h'.charCodeAt(0)]).toBe(30);
@@ -46,7 +52,7 @@ describe('buildSpanIndex', () => {
     try {
       const { buildSpanIndex: build } = await import('./buildSpanIndex.js');
       const sorter = await import('./saisWasm.js');
-      const sorts = vi.spyOn(sorter.WasmTokenBuffer.prototype, 'sort');
+      const sorts = vi.spyOn(sorter.WasmTokenBuffer.prototype, 'sortAsync');
       const docs = Array.from({ length: 40 }, (_, i) => ({
         id: `d${i}`,
         contributor: 'c',
@@ -57,7 +63,8 @@ describe('buildSpanIndex', () => {
       for (const s of index.shards) expect(s.tokenCount).toBeLessThanOrEqual(600);
       // Every shard went through the WebAssembly sorter, and none fell back.
       expect(sorts).toHaveBeenCalledTimes(index.shards.length);
-      expect(sorts.mock.results.every((r) => r.type === 'return' && r.value !== null)).toBe(true);
+      const results = await Promise.all(sorts.mock.results.map((r) => r.value));
+      expect(results.every((r) => r !== null)).toBe(true);
       expect(await count(index, 'call me Ishmael')).toBe(120);
       // An explicit maxShardTokens still wins.
       expect((await build(docs, { tokenizer, maxShardTokens: 100_000 })).shards).toHaveLength(1);
@@ -79,6 +86,36 @@ describe('buildSpanIndex', () => {
       name: 'AbortError',
       code: 'ABORTED',
     });
+  });
+
+  test('stops with an AbortError when the signal fires while a shard is sorting', async () => {
+    // About 4 MB of text: its sort takes several slices of about 40 ms.
+    const words = ['call', 'me', 'Ishmael', 'some', 'years', 'ago', 'never', 'mind', 'how', 'long'];
+    const docs = Array.from({ length: 400 }, (_, d) => ({
+      id: `d${d}`,
+      contributor: 'x',
+      text: Array.from({ length: 2000 }, (_, i) => words[(i * 7 + d * 13 + ((i * d) % 11)) % 10]).join(' '),
+    }));
+    const ac = new AbortController();
+    const seen: BuildProgress[] = [];
+    const building = buildSpanIndex(docs, {
+      tokenizer,
+      signal: ac.signal,
+      onProgress: (p) => {
+        seen.push(p);
+        if (p.phase === 'sort' && p.sorted! > 0) ac.abort(new Error('user cancelled'));
+      },
+    });
+    await expect(building).rejects.toMatchObject({
+      name: 'AbortError',
+      code: 'ABORTED',
+      message: expect.stringContaining('buildSpanIndex'),
+    });
+    // It stopped inside the sort: after a fraction above 0, before the shard was complete.
+    const sorting = seen.filter((p) => p.phase === 'sort');
+    expect(sorting.at(-1)!.sorted).toBeGreaterThan(0);
+    expect(sorting.some((p) => p.sorted === 1)).toBe(false);
+    expect(seen.some((p) => p.phase === 'done')).toBe(false);
   });
 
   test('rejects malformed documents and out-of-vocabulary tokens with typed errors', async () => {

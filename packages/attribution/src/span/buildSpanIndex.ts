@@ -30,7 +30,9 @@ const MAX_SHARD_TOKENS = 0x7fffffff;
  * Build a suffix-array span index over documents (datanet contributions). Each document is
  * tokenized, followed by a separator token, and appended to the current shard; a shard is
  * sorted with SA-IS when full (by default at what one WebAssembly sort can take, about 686M
- * 16-bit or 519M 32-bit tokens; at most 2^31 − 1) and queries fan out over shards.
+ * 16-bit or 519M 32-bit tokens; at most 2^31 − 1) and queries fan out over shards. The sort
+ * runs in slices of about 40 ms between which the event loop turns, `signal` is heard and
+ * `onProgress` hears `{ phase: 'sort', sorted }` (an estimate of the fraction done).
  *
  * @example
  * import { buildSpanIndex, createByteTokenizer, count } from '@openledger/attribution';
@@ -81,11 +83,21 @@ export async function buildSpanIndex(
 
   const finishShard = async () => {
     if (docsInShard === 0) return;
-    onProgress?.({ phase: 'sort', documents: ids.length, tokens: totalTokens, shard: shards.length });
+    const shard = shards.length;
+    const sortProgress = (sorted: number) =>
+      onProgress?.({ phase: 'sort', documents: ids.length, tokens: totalTokens, shard, sorted });
+    sortProgress(0);
     await yieldToEventLoop();
     checkAbort();
-    // Unigram counts are taken here, over the whole shard (its separators left out).
-    const sorted = wasm?.sort(len, vocabSize + 1, undefined, unigramCounts) ?? null;
+    // Unigram counts are taken here, over the whole shard (its separators left out). The sort
+    // runs in slices between which `signal` is heard and progress reported.
+    const sorted =
+      (await wasm?.sortAsync(len, vocabSize + 1, {
+        counts: unigramCounts,
+        signal,
+        operation: 'buildSpanIndex',
+        onProgress: (f) => f < 1 && sortProgress(f),
+      })) ?? null;
     let tokens: Uint16Array | Uint32Array;
     let sa: Int32Array;
     if (sorted) {
@@ -110,6 +122,7 @@ export async function buildSpanIndex(
       documentStarts: starts.slice(0, docsInShard),
       columns,
     });
+    sortProgress(1);
     firstDocument += docsInShard;
     docsInShard = 0;
     len = 0;

@@ -142,7 +142,15 @@ describe('buildSpanIndexInWorkers', () => {
       ]);
     expect(evidence(a)).toEqual(evidence(b));
     expect(a.contributions).toEqual(b.contributions);
-    expect(progress.filter((p) => p.phase === 'sort')).toHaveLength(2);
+    // One shard per worker: each sort reported from its start (0) to its end (1).
+    const sorting = progress.filter((p) => p.phase === 'sort');
+    expect(sorting.filter((p) => p.sorted === 0).map((p) => p.shard)).toEqual([0, 1]);
+    expect(
+      sorting
+        .filter((p) => p.sorted === 1)
+        .map((p) => p.shard)
+        .sort(),
+    ).toEqual([0, 1]);
     expect(progress.at(-1)).toMatchObject({ phase: 'done', documents: 6, tokens: serial.totalTokens });
   });
 

@@ -64,7 +64,8 @@ export type WorkerRequest =
 export type WorkerReply =
   /** A batch is indexed; `tokens`: this worker's document tokens so far. */
   | { type: 'ack'; documents: number; tokens: number }
-  | { type: 'sort' }
+  /** Its shard's sort: the estimated fraction done (0 as it starts, 1 once the shard is complete). */
+  | { type: 'sort'; sorted: number }
   | {
       type: 'done';
       documents: number;
@@ -127,6 +128,8 @@ export async function buildSpanIndexInWorkers(
   let waiting: (() => void) | null = null;
   let indexed = 0;
   let sorting = 0;
+  // The progress number of the shard each worker is sorting.
+  const shardOf = new Int32Array(workers);
   const ports: Port[] = [];
   const notify = () => {
     const w = waiting;
@@ -157,7 +160,14 @@ export async function buildSpanIndexInWorkers(
             tokens[w] = m.tokens;
             onProgress?.({ phase: 'tokenize', documents: indexed, tokens: sum(tokens) });
           } else if (m.type === 'sort') {
-            onProgress?.({ phase: 'sort', documents: indexed, tokens: sum(tokens), shard: sorting++ });
+            if (m.sorted === 0) shardOf[w] = sorting++;
+            onProgress?.({
+              phase: 'sort',
+              documents: indexed,
+              tokens: sum(tokens),
+              shard: shardOf[w]!,
+              sorted: m.sorted,
+            });
           } else if (m.type === 'done') results[w] = m;
           else if (m.type === 'error') {
             fail(

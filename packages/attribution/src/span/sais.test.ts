@@ -252,6 +252,92 @@ describe('suffixArray (SA-IS) and suffixArrayWasm', () => {
     expectOrdered(out.text, out.sa);
   });
 
+  test("sortAsync sorts in slices: the event loop turns between them, progress rises to 1, the result is sort()'s", async () => {
+    const n = 120_000;
+    const next = lcg(11);
+    // Bytes plus a separator (narrowed to bytes for the sort), and a wide alphabet.
+    const bytes = Uint16Array.from({ length: n }, (_, i) =>
+      i % 400 === 399 ? 256 : 97 + ((next() >>> 16) % 5),
+    );
+    const wide = Uint16Array.from({ length: n }, () => (next() >>> 16) % 3000);
+    for (const [text, k] of [
+      [bytes, 257],
+      [wide, 3000],
+    ] as const) {
+      const load = () => {
+        const buffer = WasmTokenBuffer.create(Uint16Array, n)!;
+        buffer.reserve(n)!.set(text);
+        return buffer;
+      };
+      const syncCounts = new Float64Array(k);
+      const sync = load().sort(n, k, undefined, syncCounts)!;
+      const fractions: number[] = [];
+      let turned = false;
+      let turnedDuring = false;
+      const tick = setInterval(() => {
+        turned = true;
+      }, 1);
+      const counts = new Float64Array(k);
+      try {
+        const out = await load().sortAsync(n, k, {
+          counts,
+          // Every chunk of 1024 entries a slice of its own.
+          tuning: { chunk: 1024 },
+          sliceMs: 0,
+          onProgress: (f) => {
+            fractions.push(f);
+            if (f < 1) turnedDuring ||= turned;
+          },
+        });
+        expect(Array.from(out!.sa)).toEqual(Array.from(sync.sa));
+        expect(Array.from(out!.text)).toEqual(Array.from(text));
+      } finally {
+        clearInterval(tick);
+      }
+      expect(Array.from(counts)).toEqual(Array.from(syncCounts));
+      // A timer fired while the sort was still going: the loop turned in between slices.
+      expect(turnedDuring).toBe(true);
+      expect(fractions.length).toBeGreaterThan(50);
+      expect(fractions.at(-1)).toBe(1);
+      for (let i = 1; i < fractions.length; i++)
+        expect(fractions[i]!).toBeGreaterThanOrEqual(fractions[i - 1]!);
+      expect(fractions.at(-2)!).toBeGreaterThan(0.5);
+    }
+  });
+
+  test('sortAsync stops with an AbortError when its signal fires, and leaves the tokens as they were', async () => {
+    const n = 100_000;
+    const next = lcg(5);
+    // Narrowed to bytes for the sort: stopping must restore the 16-bit tokens.
+    const text = Uint16Array.from({ length: n }, (_, i) =>
+      i % 300 === 299 ? 256 : 97 + ((next() >>> 16) % 3),
+    );
+    const buffer = WasmTokenBuffer.create(Uint16Array, n)!;
+    buffer.reserve(n)!.set(text);
+    const ac = new AbortController();
+    let last = 0;
+    const stopped = buffer.sortAsync(n, 257, {
+      signal: ac.signal,
+      tuning: { chunk: 1024 },
+      sliceMs: 0,
+      onProgress: (f) => {
+        last = f;
+        // Well into the sort (past counting and narrowing, about a seventh of its work).
+        if (f > 0.3) ac.abort(new Error('enough'));
+      },
+    });
+    await expect(stopped).rejects.toMatchObject({ name: 'AbortError', code: 'ABORTED' });
+    expect(last).toBeGreaterThan(0.3);
+    expect(last).toBeLessThan(0.9);
+    expect(Array.from(buffer.reserve(n)!.subarray(0, n))).toEqual(Array.from(text));
+    // An aborted signal stops it before any work.
+    await expect(buffer.sortAsync(n, 257, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    // And the buffer still sorts.
+    expectOrdered(text, buffer.sort(n, 257)!.sa);
+  });
+
   test('sorts wide texts that use at most 256 symbols through a byte copy, order kept', () => {
     // Bytes plus a separator above them (the byte tokenizer's index), and a sparse wide alphabet.
     const n = 30_000;

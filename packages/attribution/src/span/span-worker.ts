@@ -102,7 +102,7 @@ async function run(init: Extract<WorkerRequest, { type: 'init' }>): Promise<void
     tokenizer,
     maxShardTokens: init.maxShardTokens,
     onProgress: (p) => {
-      if (p.phase === 'sort') port.post({ type: 'sort' });
+      if (p.phase === 'sort') port.post({ type: 'sort', sorted: p.sorted ?? 0 });
     },
   });
   const transfer: Transferable[] = [index.unigramCounts.buffer];

@@ -192,6 +192,12 @@ export interface BuildProgress {
   tokens: number;
   /** Shard being sorted (phase `sort`). */
   shard?: number;
+  /**
+   * Phase `sort`: an estimate of the fraction of the shard's sort done, from 0 (reported as it
+   * starts) to 1 (reported once the shard is complete), increasing in between (reported about
+   * every 40 ms of sorting, where WebAssembly sorts it).
+   */
+  sorted?: number;
 }
 
 /**
