@@ -735,6 +735,13 @@ class Run {
     }
     if (!this.fixedChunk) chunks.set(loop, chunk);
   }
+  /** Zero 32-bit entries [from, to) of the memory, in chunks between which it may yield. */
+  *zero(from: number, to: number): Steps {
+    for (let a = from; a < to; a += LAST_CHUNK) {
+      this.i32.fill(0, a, Math.min(to, a + LAST_CHUNK));
+      if (performance.now() >= this.sliceEnd) yield;
+    }
+  }
   /** Same, descending. */
   *down(loop: string, lo: number, hi: number, f: (lo: number, hi: number) => void): Steps {
     let chunk = this.fixedChunk ?? chunks.get(loop) ?? FIRST_CHUNK;
@@ -865,10 +872,11 @@ const RUNS_LIMIT = 1 << 16;
  * run lengths at L). Runs move right, so taking buckets from the last keeps every run's source
  * intact until it moves; everything not a destination is zeroed.
  */
-function placeRuns(v: Int32Array, sa4: number, n: number, m: number, E: number, L: number, k: number): void {
+function* placeRuns(r: Run, sa4: number, n: number, m: number, E: number, L: number, k: number): Steps {
   let j = m;
   let free = n;
   for (let c = k - 1; c >= 0 && j > 0; c--) {
+    const v = r.i32;
     const count = v[L + c]!;
     if (count === 0) continue;
     const end = v[E + c]!;
@@ -876,8 +884,9 @@ function placeRuns(v: Int32Array, sa4: number, n: number, m: number, E: number, 
     v.copyWithin(sa4 + end - count, sa4 + j - count, sa4 + j);
     j -= count;
     free = end - count;
+    if (performance.now() >= r.sliceEnd) yield;
   }
-  v.fill(0, sa4, sa4 + free);
+  yield* r.zero(sa4, sa4 + free);
 }
 
 /** One SA-IS level; byte addresses T (width w), SA; scratch `free` of `freeLen` entries or -1. */
@@ -944,7 +953,7 @@ function* level(
   // Stage 1: LMS positions to the ends of their buckets.
   yield* doCount();
   bucketEnds(r.i32, c4, b4, k);
-  r.i32.fill(0, sa4, sa4 + n);
+  yield* r.zero(sa4, sa4 + n);
   setState(tLast, 0, 0, 0);
   yield* r.down(`seed${w}`, 0, last, (lo, hi) => ex[`seed${w}`]!(T, lo, hi, STATE, SA, B));
   const m = r.i32[2]!;
@@ -1011,7 +1020,7 @@ function* level(
     yield* r.up(`nameCompare${w}`, 0, m, (lo, hi) => ex[`nameCompare${w}`]!(T, SA, m, lo, hi, STATE));
     names = r.i32[0]!;
   } else {
-    r.i32.fill(0, sa4, sa4 + n);
+    yield* r.zero(sa4, sa4 + n);
     if (m === 1) r.i32[sa4] = lms;
   }
 
@@ -1031,9 +1040,9 @@ function* level(
   // Stage 3: sorted LMS suffixes to the ends of their buckets, then induce.
   if (recount) yield* doCount();
   bucketEnds(r.i32, c4, b4, k);
-  if (runs >= 0) placeRuns(r.i32, sa4, n, m, b4, runs >> 2, k);
+  if (runs >= 0) yield* placeRuns(r, sa4, n, m, b4, runs >> 2, k);
   else {
-    r.i32.fill(0, sa4 + m, sa4 + n);
+    yield* r.zero(sa4 + m, sa4 + n);
     yield* r.down(`place${w}`, 0, m, (lo, hi) => ex[`place${w}`]!(T, SA, B, lo, hi, n));
   }
   if (recount) yield* doCount();
