@@ -305,6 +305,29 @@ describe('suffixArray (SA-IS) and suffixArrayWasm', () => {
     }
   });
 
+  test('sortAsync, pausing after every chunk, equals the naive sort under every tuning', async () => {
+    const texts: [string, number[], number][] = [
+      ['Fibonacci word', fibonacciWord(3000), 2],
+      ['periodic', Array.from({ length: 3000 }, (_, i) => [2, 0, 1, 0][i % 4]!), 3],
+      ['random, wide', Array.from({ length: 3000 }, (_, i) => (i * 7919 + ((i * i) % 13)) % 1500), 1500],
+    ];
+    for (const [name, t, k] of texts) {
+      const expected = naiveSuffixArray(t);
+      for (const [tuningName, tuning] of TUNINGS) {
+        const buffer = WasmTokenBuffer.create(Uint16Array, t.length)!;
+        buffer.reserve(t.length)!.set(t);
+        let pauses = 0;
+        const out = await buffer.sortAsync(t.length, k, {
+          tuning: { ...tuning, chunk: 64 },
+          sliceMs: 0,
+          onProgress: () => pauses++,
+        });
+        expect(pauses, `${name}, ${tuningName}`).toBeGreaterThan(20);
+        expect(Array.from(out!.sa), `${name}, ${tuningName}`).toEqual(expected);
+      }
+    }
+  });
+
   test('sortAsync stops with an AbortError when its signal fires, and leaves the tokens as they were', async () => {
     const n = 100_000;
     const next = lcg(5);
