@@ -15,7 +15,6 @@
  * back as views of the memory, so the sort copies neither.
  */
 
-import { AbortError } from '@openledger/core';
 import {
   add,
   and,
@@ -45,6 +44,7 @@ import {
   xor,
 } from '../internal/wasmCode.js';
 import type { SaisText } from './sais.js';
+import { drain, runInSlices, type SliceOptions, type SortClock, type Steps, unpaused } from './slices.js';
 
 const PAGE = 65536;
 /** Largest memory asked for (wasm32 addresses), in pages and bytes. */
@@ -679,8 +679,6 @@ const FIRST_CHUNK = 1 << 12;
 const LAST_CHUNK = 1 << 20;
 const chunks = new Map<string, number>();
 const STATE = 0;
-/** Entries a sort's loops go over per symbol, about (see {@link SortProgress}). */
-const WORK_PER_SYMBOL = 14;
 
 /** One sort: the memory, the loops, a bump allocator and chunked calls. */
 class Run {
@@ -688,16 +686,13 @@ class Run {
   readonly ex: Exports;
   top: number;
   budget: number;
-  /** Entries the loops have gone over so far (for progress). */
-  work = 0;
-  /** Loops yield between chunks once `performance.now()` reaches this (never, by default). */
-  sliceEnd = Number.POSITIVE_INFINITY;
   private view: Int32Array;
   constructor(
     module: WebAssembly.Module,
     mem: WebAssembly.Memory,
     top: number,
     budget: number,
+    readonly clock: SortClock,
     private readonly fixedChunk?: number,
   ) {
     this.mem = mem;
@@ -721,17 +716,17 @@ class Run {
   }
   /**
    * Call `f(lo, hi)` over [lo, hi) in ascending chunks (see FIRST_CHUNK) for `loop`, yielding
-   * between chunks once the current slice is over (see {@link Run.sliceEnd}).
+   * between chunks once the current slice is over (see {@link SortClock}).
    */
   *up(loop: string, lo: number, hi: number, f: (lo: number, hi: number) => void): Steps {
     let chunk = this.fixedChunk ?? chunks.get(loop) ?? FIRST_CHUNK;
     for (let a = lo; a < hi; ) {
       const b = Math.min(hi, a + chunk);
       f(a, b);
-      this.work += b - a;
+      this.clock.work += b - a;
       a = b;
       if (chunk < LAST_CHUNK && !this.fixedChunk) chunk *= 2;
-      if (performance.now() >= this.sliceEnd) yield;
+      if (performance.now() >= this.clock.end) yield;
     }
     if (!this.fixedChunk) chunks.set(loop, chunk);
   }
@@ -739,7 +734,7 @@ class Run {
   *zero(from: number, to: number): Steps {
     for (let a = from; a < to; a += LAST_CHUNK) {
       this.i32.fill(0, a, Math.min(to, a + LAST_CHUNK));
-      if (performance.now() >= this.sliceEnd) yield;
+      if (performance.now() >= this.clock.end) yield;
     }
   }
   /** Same, descending. */
@@ -748,71 +743,20 @@ class Run {
     for (let b = hi; b > lo; ) {
       const a = Math.max(lo, b - chunk);
       f(a, b);
-      this.work += b - a;
+      this.clock.work += b - a;
       b = a;
       if (chunk < LAST_CHUNK && !this.fixedChunk) chunk *= 2;
-      if (performance.now() >= this.sliceEnd) yield;
+      if (performance.now() >= this.clock.end) yield;
     }
     if (!this.fixedChunk) chunks.set(loop, chunk);
   }
 }
 
 /** Options of {@link WasmTokenBuffer.sortAsync}. */
-export interface SortAsyncOptions {
+export interface SortAsyncOptions extends SliceOptions {
   tuning?: SaisWasmTuning | undefined;
   /** Where to add the symbols' counts (as {@link WasmTokenBuffer.sort} does). */
   counts?: Float64Array | undefined;
-  /** Stops the sort between slices, with an `AbortError` naming `operation`. */
-  signal?: AbortSignal | undefined;
-  /** Operation an `AbortError` names (default `'sort'`). */
-  operation?: string | undefined;
-  /** Hears an estimate of the fraction done after each slice, and 1 once sorted. */
-  onProgress?: ((fraction: number) => void) | undefined;
-  /** Milliseconds of sorting between turns of the event loop (default 40). */
-  sliceMs?: number | undefined;
-}
-
-/**
- * An estimate of how much of a sort is done: the entries its loops went over, against about 14
- * per symbol (13 to 15 measured on text, GPT-2 tokens, random and Fibonacci strings; periodic
- * and constant texts take fewer, and their estimate jumps to 1 at the end).
- */
-class SortProgress {
-  run: Run | null = null;
-  private last = 0;
-  constructor(private readonly n: number) {}
-  fraction(): number {
-    const work = this.run?.work ?? 0;
-    const f = Math.min(0.99, work / (WORK_PER_SYMBOL * this.n));
-    this.last = Math.max(this.last, f);
-    return this.last;
-  }
-}
-
-/** Resolve on a later turn of the event loop (without the minimum delay of timers). */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof setImmediate === 'function') setImmediate(resolve);
-    else {
-      const { port1, port2 } = new MessageChannel();
-      port1.onmessage = () => {
-        port1.close();
-        resolve();
-      };
-      port2.postMessage(null);
-    }
-  });
-}
-
-/** The steps of a sort: it yields where it may be paused (see {@link WasmTokenBuffer.sortAsync}). */
-type Steps<T = void> = Generator<void, T, void>;
-
-/** Run `steps` to their end without pausing. */
-function drain<T>(steps: Steps<T>): T {
-  for (;;) {
-    const s = steps.next();
-    if (s.done) return s.value;
-  }
 }
 
 function textAt(r: Run, T: number, w: 1 | 2 | 4, i: number): number {
@@ -884,7 +828,7 @@ function* placeRuns(r: Run, sa4: number, n: number, m: number, E: number, L: num
     v.copyWithin(sa4 + end - count, sa4 + j - count, sa4 + j);
     j -= count;
     free = end - count;
-    if (performance.now() >= r.sliceEnd) yield;
+    if (performance.now() >= r.clock.end) yield;
   }
   yield* r.zero(sa4, sa4 + free);
 }
@@ -1172,12 +1116,12 @@ export class WasmTokenBuffer {
     tuning?: SaisWasmTuning,
     counts?: Float64Array,
   ): WasmSuffixArray | null {
-    return drain(this.sorting(n, alphabetSize, tuning, counts, null));
+    return drain(this.sorting(n, alphabetSize, tuning, counts, unpaused()));
   }
 
   /**
    * {@link WasmTokenBuffer.sort} in slices of about `sliceMs` milliseconds (default 40), with
-   * the event loop turning in between: `signal` can then stop it (an {@link AbortError}), the
+   * the event loop turning in between: `signal` can then stop it (an `AbortError`), the
    * page or server stays responsive, and `onProgress` hears an estimate of the fraction done
    * (increasing, 1 once sorted).
    */
@@ -1186,39 +1130,22 @@ export class WasmTokenBuffer {
     alphabetSize: number,
     options: SortAsyncOptions = {},
   ): Promise<WasmSuffixArray | null> {
-    const { signal, onProgress, sliceMs = 40 } = options;
-    const progress = new SortProgress(n);
-    const steps = this.sorting(n, alphabetSize, options.tuning, options.counts, (r) => {
-      r.sliceEnd = performance.now() + sliceMs;
-      progress.run = r;
-    });
-    try {
-      for (;;) {
-        if (signal?.aborted) {
-          throw new AbortError({ operation: options.operation ?? 'sort', cause: signal.reason });
-        }
-        const s = steps.next();
-        if (s.done) {
-          if (s.value) onProgress?.(1);
-          return s.value;
-        }
-        onProgress?.(progress.fraction());
-        await nextTurn();
-        if (progress.run) progress.run.sliceEnd = performance.now() + sliceMs;
-      }
-    } finally {
-      // Stopped early: the text is restored, the rest of the sort dropped.
-      steps.return(null);
-    }
+    const clock = unpaused();
+    return runInSlices(
+      this.sorting(n, alphabetSize, options.tuning, options.counts, clock),
+      clock,
+      n,
+      options,
+    );
   }
 
-  /** The sort's steps; `started` receives its loops' state before the first step. */
+  /** The sort's steps, pausing as `clock` says. */
   private *sorting(
     n: number,
     alphabetSize: number,
     tuning: SaisWasmTuning | undefined,
     counts: Float64Array | undefined,
-    started: ((r: Run) => void) | null,
+    clock: SortClock,
   ): Steps<WasmSuffixArray | null> {
     if (n < 2 || n > 0x7fffffff) return null;
     // Symbols at or above 2^31 do not fit the signed arithmetic of the loops.
@@ -1235,12 +1162,11 @@ export class WasmTokenBuffer {
     const budget = tuning?.bucketBudget ?? bucketBudget(n);
     let r: Run;
     try {
-      r = new Run(this.module, this.memory, saAt, budget, tuning?.chunk);
+      r = new Run(this.module, this.memory, saAt, budget, clock, tuning?.chunk);
       r.alloc(4 * n);
     } catch {
       return null;
     }
-    started?.(r);
     // Grow the memory once to about the most the sort can use (the suffix array, five bucket
     // arrays, the recursion's bucket budget), rather than at each new
     // high-water mark: engines count each growth as external memory and may start a garbage
@@ -1283,7 +1209,6 @@ export class WasmTokenBuffer {
     } finally {
       // Also where the sort was stopped between steps: the tokens are restored all the same.
       const symbols = narrowed;
-      r.sliceEnd = Number.POSITIVE_INFINITY;
       if (symbols >= 0) drain(r.down('widen1', 0, n, (lo, hi) => r.ex.widen1!(textAt, symbols, lo, hi)));
     }
     if (counts && counted) for (let c = 0; c < counted.length; c++) counts[c]! += counted[c]!;
