@@ -88,7 +88,10 @@ describe('buildSpanIndex', () => {
     });
   });
 
-  test('stops with an AbortError when the signal fires while a shard is sorting', async () => {
+  test.each([
+    ['in WebAssembly', false],
+    ['in JavaScript (no WebAssembly)', true],
+  ])('reports a sort in progress and stops with an AbortError mid-sort, %s', async (_, withoutWasm) => {
     // About 4 MB of text: its sort takes several slices of about 40 ms.
     const words = ['call', 'me', 'Ishmael', 'some', 'years', 'ago', 'never', 'mind', 'how', 'long'];
     const docs = Array.from({ length: 400 }, (_, d) => ({
@@ -96,26 +99,52 @@ describe('buildSpanIndex', () => {
       contributor: 'x',
       text: Array.from({ length: 2000 }, (_, i) => words[(i * 7 + d * 13 + ((i * d) % 11)) % 10]).join(' '),
     }));
-    const ac = new AbortController();
-    const seen: BuildProgress[] = [];
-    const building = buildSpanIndex(docs, {
-      tokenizer,
-      signal: ac.signal,
-      onProgress: (p) => {
-        seen.push(p);
-        if (p.phase === 'sort' && p.sorted! > 0) ac.abort(new Error('user cancelled'));
-      },
-    });
-    await expect(building).rejects.toMatchObject({
-      name: 'AbortError',
-      code: 'ABORTED',
-      message: expect.stringContaining('buildSpanIndex'),
-    });
-    // It stopped inside the sort: after a fraction above 0, before the shard was complete.
-    const sorting = seen.filter((p) => p.phase === 'sort');
-    expect(sorting.at(-1)!.sorted).toBeGreaterThan(0);
-    expect(sorting.some((p) => p.sorted === 1)).toBe(false);
-    expect(seen.some((p) => p.phase === 'done')).toBe(false);
+    if (withoutWasm) {
+      vi.resetModules();
+      vi.stubGlobal('WebAssembly', undefined);
+    }
+    try {
+      // A fresh module graph without WebAssembly: the module is looked for again (and missed).
+      const build = withoutWasm ? (await import('./buildSpanIndex.js')).buildSpanIndex : buildSpanIndex;
+      const fractions: number[] = [];
+      const index = await build(docs, {
+        tokenizer,
+        onProgress: (p) => p.phase === 'sort' && fractions.push(p.sorted!),
+      });
+      const cols = index.shards[0]!.columns as unknown as { tokens: Uint16Array; suffixes: Int32Array };
+      expect(cols.tokens.buffer === cols.suffixes.buffer).toBe(!withoutWasm);
+      expect(fractions[0]).toBe(0);
+      expect(fractions.at(-1)).toBe(1);
+      expect(fractions.filter((f) => f > 0 && f < 1).length).toBeGreaterThan(1);
+      for (let i = 1; i < fractions.length; i++)
+        expect(fractions[i]!).toBeGreaterThanOrEqual(fractions[i - 1]!);
+
+      const ac = new AbortController();
+      const seen: BuildProgress[] = [];
+      const building = build(docs, {
+        tokenizer,
+        signal: ac.signal,
+        onProgress: (p) => {
+          seen.push(p);
+          if (p.phase === 'sort' && p.sorted! > 0) ac.abort(new Error('user cancelled'));
+        },
+      });
+      await expect(building).rejects.toMatchObject({
+        name: 'AbortError',
+        code: 'ABORTED',
+        message: expect.stringContaining('buildSpanIndex'),
+      });
+      // It stopped inside the sort: after a fraction above 0, before the shard was complete.
+      const sorting = seen.filter((p) => p.phase === 'sort');
+      expect(sorting.at(-1)!.sorted).toBeGreaterThan(0);
+      expect(sorting.some((p) => p.sorted === 1)).toBe(false);
+      expect(seen.some((p) => p.phase === 'done')).toBe(false);
+    } finally {
+      if (withoutWasm) {
+        vi.unstubAllGlobals();
+        vi.resetModules();
+      }
+    }
   });
 
   test('rejects malformed documents and out-of-vocabulary tokens with typed errors', async () => {

@@ -4,9 +4,10 @@ import { checkedVocabSize, documentContent } from './documents.js';
 import { SpanIndexUsageError } from './errors.js';
 import { FORMAT_VERSION } from './format.js';
 import { MemoryColumns } from './memory.js';
-import { suffixArray } from './sais.js';
+import { suffixArraySteps } from './sais.js';
 import { prepareSaisWasm, WasmTokenBuffer, wasmShardLimit } from './saisWasm.js';
 import { buildSample, setSample } from './sample.js';
+import { JS_WORK_PER_SYMBOL, runInSlices, unpaused } from './slices.js';
 import type { BuildSpanIndexOptions, SpanDocument, SpanIndex, SpanShard } from './types.js';
 
 /**
@@ -109,7 +110,13 @@ export async function buildSpanIndex(
       // failed WebAssembly sort may have grown its memory: take a fresh view of the tokens).
       tokens = ((wasm?.reserve(len) as Uint16Array | Uint32Array | null) ?? buf).slice(0, len);
       sa = new Int32Array(len);
-      suffixArray(tokens, sa, len, vocabSize + 1);
+      const clock = unpaused();
+      const steps = suffixArraySteps(tokens, sa, len, vocabSize + 1, undefined, clock);
+      await runInSlices(steps, clock, len, JS_WORK_PER_SYMBOL, {
+        signal,
+        operation: 'buildSpanIndex',
+        onProgress: (f) => f < 1 && sortProgress(f),
+      });
       for (let i = 0; i < len; i++) if (tokens[i] !== separator) unigramCounts[tokens[i]!]!++;
     }
     wasm = null;

@@ -13,6 +13,8 @@
  * would not fit the memory budget, compare substrings by length and symbols instead.
  */
 
+import { drain, type SortClock, type Steps, unpaused } from './slices.js';
+
 /** Any integer text whose symbols are all in `[0, alphabetSize)`. */
 export type SaisText = Uint8Array | Uint16Array | Uint32Array | Int32Array;
 
@@ -41,6 +43,21 @@ export function suffixArray(
   alphabetSize: number,
   tuning?: SuffixArrayTuning,
 ): void {
+  drain(suffixArraySteps(text, sa, n, alphabetSize, tuning, unpaused()));
+}
+
+/**
+ * {@link suffixArray} as steps that yield where the sort may pause, as `clock` says (see
+ * `runInSlices` in `slices.ts`); `text` is left as it was.
+ */
+export function* suffixArraySteps(
+  text: SaisText,
+  sa: Int32Array,
+  n: number,
+  alphabetSize: number,
+  tuning: SuffixArrayTuning | undefined,
+  clock: SortClock,
+): Steps {
   if (n > 0x7fffffff) throw new RangeError('suffixArray: more than 2^31 - 1 symbols');
   if (sa.length < n) throw new RangeError('suffixArray: output array too short');
   if (n === 0) return;
@@ -69,7 +86,7 @@ export function suffixArray(
     }
   }
   const budget = { ints: tuning?.bucketBudget ?? Math.max(1 << 18, n >>> 2) };
-  sais(T, sa.subarray(0, n), n, k, null, budget, tuning?.compareNames === true);
+  yield* sais(T, sa.subarray(0, n), n, k, null, budget, tuning?.compareNames === true, clock);
 }
 
 /** An order-preserving copy of the text in bytes when it uses at most 256 distinct symbols. */
@@ -99,9 +116,44 @@ function rankAlphabet(text: Uint32Array, n: number): { text: Int32Array; k: numb
   return { text: out, k: values.length };
 }
 
-function countSymbols(T: Text, n: number, C: Int32Array, k: number): void {
+/*
+ * The passes below are generators that call a plain range function chunk by chunk (see `up`
+ * and `down`): the loops stay in ordinary functions, which engines optimise fully (written as
+ * generators themselves they ran about 50% slower), and a sort can pause between chunks.
+ */
+
+/** Entries per call of a range function: where a sort may pause. */
+const CHUNK = 1 << 16;
+
+/** Call `f(lo, hi)` over [lo, hi) in ascending chunks, pausing between them as `clock` says. */
+function* up(lo: number, hi: number, clock: SortClock, f: (lo: number, hi: number) => void): Steps {
+  for (let a = lo; a < hi; ) {
+    const b = Math.min(hi, a + CHUNK);
+    f(a, b);
+    clock.work += b - a;
+    a = b;
+    if (performance.now() >= clock.end) yield;
+  }
+}
+
+/** Same, descending: the chunk [a, b) nearest `hi` first. */
+function* down(lo: number, hi: number, clock: SortClock, f: (lo: number, hi: number) => void): Steps {
+  for (let b = hi; b > lo; ) {
+    const a = Math.max(lo, b - CHUNK);
+    f(a, b);
+    clock.work += b - a;
+    b = a;
+    if (performance.now() >= clock.end) yield;
+  }
+}
+
+function* countSymbols(T: Text, n: number, C: Int32Array, k: number, clock: SortClock): Steps {
   C.fill(0, 0, k);
-  for (let i = 0; i < n; i++) C[T[i]!]!++;
+  yield* up(0, n, clock, (lo, hi) => countRange(T, C, lo, hi));
+}
+
+function countRange(T: Text, C: Int32Array, lo: number, hi: number): void {
+  for (let i = lo; i < hi; i++) C[T[i]!]!++;
 }
 
 /** `B[c]` = first slot of bucket `c`. `B` may be `C` itself. */
@@ -124,10 +176,67 @@ function bucketEnds(C: Int32Array, B: Int32Array, k: number): void {
 }
 
 /**
+ * A right-to-left scan of the text's types: `c1` is the symbol after position i, `sNext`
+ * whether that position is S-type; `count` and `last` are for the scan's own use.
+ */
+interface TypeScan {
+  c1: number;
+  sNext: boolean;
+  count: number;
+  last: number;
+}
+
+/** A scan from the text's end (suffix n-1 is L-type: larger than the empty suffix). */
+const typeScan = (T: Text, n: number, last = 0): TypeScan => ({
+  c1: T[n - 1]!,
+  sNext: false,
+  count: 0,
+  last,
+});
+
+/** Stage 1's seeding over positions [lo, hi), right to left: LMS positions to their bucket ends. */
+function seedRange(T: Text, SA: Int32Array, B: Int32Array, st: TypeScan, lo: number, hi: number): void {
+  let { c1, sNext, count, last } = st;
+  for (let i = hi - 1; i >= lo; i--) {
+    const c0 = T[i]!;
+    const s: boolean = c0 < c1 || (c0 === c1 && sNext);
+    if (sNext && !s) {
+      last = i + 1;
+      SA[--B[c1]!] = last;
+      count++;
+    }
+    sNext = s;
+    c1 = c0;
+  }
+  st.c1 = c1;
+  st.sNext = sNext;
+  st.count = count;
+  st.last = last;
+}
+
+/**
+ * LMS positions in text order into `out[..st.last]` (filled from its end), over positions
+ * [lo, hi) right to left.
+ */
+function positionsRange(T: Text, out: Int32Array, st: TypeScan, lo: number, hi: number): void {
+  let { c1, sNext, last } = st;
+  for (let i = hi - 1; i >= lo; i--) {
+    const c0 = T[i]!;
+    const s: boolean = c0 < c1 || (c0 === c1 && sNext);
+    if (sNext && !s) out[last--] = i + 1;
+    sNext = s;
+    c1 = c0;
+  }
+  st.c1 = c1;
+  st.sNext = sNext;
+  st.last = last;
+}
+
+/**
  * One level of SA-IS. `free`, when given, is scratch space the level may use for its buckets;
  * `budget.ints` bounds what it may allocate for them beyond that.
  */
-function sais(
+function* sais(
   T: Text,
   SA: Int32Array,
   n: number,
@@ -135,7 +244,8 @@ function sais(
   free: Int32Array | null,
   budget: { ints: number },
   compareNames: boolean,
-): void {
+  clock: SortClock,
+): Steps {
   // Bucket arrays: counts C, bucket pointers B and, to name by induction, D (2k).
   // `recount` means C and B share one array and counts are recomputed for each pass.
   const named = !compareNames && n <= FLAG_LIMIT;
@@ -163,34 +273,21 @@ function sais(
   const recount = C === B;
 
   // Stage 1: place the LMS positions at the ends of their buckets (text order, right to left).
-  countSymbols(T, n, C, k);
+  yield* countSymbols(T, n, C, k, clock);
   bucketEnds(C, B, k);
   SA.fill(0, 0, n);
-  let m = 0;
-  let lms = 0;
-  {
-    let c1 = T[n - 1]!;
-    let sNext = false; // suffix n-1 is L-type: it is larger than the empty suffix
-    for (let i = n - 2; i >= 0; i--) {
-      const c0 = T[i]!;
-      const s: boolean = c0 < c1 || (c0 === c1 && sNext);
-      if (sNext && !s) {
-        lms = i + 1;
-        SA[--B[c1]!] = lms;
-        m++;
-      }
-      sNext = s;
-      c1 = c0;
-    }
-  }
+  const seeds = typeScan(T, n);
+  yield* down(0, n - 1, clock, (lo, hi) => seedRange(T, SA, B, seeds, lo, hi));
+  const m = seeds.count;
+  const lms = seeds.last;
 
   let names = m;
   if (m > 1) {
     if (D !== null) {
-      names = sortAndNameByInduction(T, SA, n, k, C, B, D);
+      names = yield* sortAndNameByInduction(T, SA, n, k, C, B, D, clock);
     } else {
-      sortLmsSubstrings(T, SA, n, k, C, B, recount);
-      names = compactAndNameByComparison(T, SA, n, m);
+      yield* sortLmsSubstrings(T, SA, n, k, C, B, recount, clock);
+      names = yield* compactAndNameByComparison(T, SA, n, m, clock);
     }
   } else {
     SA.fill(0, 0, n);
@@ -200,45 +297,59 @@ function sais(
   // Stage 2: sort the reduced string (recursively when names repeat).
   if (names < m) {
     // Gather names in text order into SA[n-m..n) (SA[m + p/2] holds name + 1 of LMS p).
-    for (let i = n - 1, j = n - 1; i >= m; i--) {
-      const x = SA[i]!;
-      if (x !== 0) SA[j--] = x - 1;
-    }
+    let j = n - 1;
+    yield* down(m, n, clock, (lo, hi) => {
+      j = gatherRange(SA, j, lo, hi);
+    });
     const s1 = SA.subarray(n - m, n);
     const sa1 = SA.subarray(0, m);
-    sais(s1, sa1, m, names, SA.subarray(m, n - m), budget, compareNames);
+    yield* sais(s1, sa1, m, names, SA.subarray(m, n - m), budget, compareNames, clock);
     // s1 := LMS positions in text order; map reduced ranks back to text positions.
-    {
-      let j = m - 1;
-      let c1 = T[n - 1]!;
-      let sNext = false;
-      for (let i = n - 2; i >= 0; i--) {
-        const c0 = T[i]!;
-        const s: boolean = c0 < c1 || (c0 === c1 && sNext);
-        if (sNext && !s) s1[j--] = i + 1;
-        sNext = s;
-        c1 = c0;
-      }
-    }
-    for (let i = 0; i < m; i++) sa1[i] = s1[sa1[i]!]!;
+    const positions = typeScan(T, n, m - 1);
+    yield* down(0, n - 1, clock, (lo, hi) => positionsRange(T, s1, positions, lo, hi));
+    yield* up(0, m, clock, (lo, hi) => mapBackRange(sa1, s1, lo, hi));
   }
 
   // Stage 3: induce the full order from the sorted LMS suffixes at their bucket ends.
-  if (recount) countSymbols(T, n, C, k);
+  if (recount) yield* countSymbols(T, n, C, k, clock);
   bucketEnds(C, B, k);
   SA.fill(0, m, n);
-  for (let i = m - 1; i >= 0; i--) {
+  yield* down(0, m, clock, (lo, hi) => placeRange(T, SA, B, lo, hi));
+  if (recount) yield* countSymbols(T, n, C, k, clock);
+  bucketStarts(C, B, k);
+  {
+    // The sentinel's predecessor, suffix n-1, is L-type and the smallest of its bucket.
+    const last = n - 1;
+    const cl = T[last]!;
+    SA[B[cl]!++] = T[last - 1]! < cl ? ~last : last;
+  }
+  yield* up(0, n, clock, (lo, hi) => induceLRange(T, SA, B, lo, hi));
+  if (recount) yield* countSymbols(T, n, C, k, clock);
+  bucketEnds(C, B, k);
+  yield* down(0, n, clock, (lo, hi) => induceSRange(T, SA, B, lo, hi));
+  budget.ints += allocated;
+}
+
+/** Move names (stored + 1, zeros between) from SA[lo..hi) to SA[..j], right to left; returns j. */
+function gatherRange(SA: Int32Array, j: number, lo: number, hi: number): number {
+  for (let i = hi - 1; i >= lo; i--) {
+    const x = SA[i]!;
+    if (x !== 0) SA[j--] = x - 1;
+  }
+  return j;
+}
+
+function mapBackRange(sa1: Int32Array, s1: Int32Array, lo: number, hi: number): void {
+  for (let i = lo; i < hi; i++) sa1[i] = s1[sa1[i]!]!;
+}
+
+/** Sorted LMS suffixes SA[lo..hi) to the ends of their buckets, right to left. */
+function placeRange(T: Text, SA: Int32Array, B: Int32Array, lo: number, hi: number): void {
+  for (let i = hi - 1; i >= lo; i--) {
     const p = SA[i]!;
     SA[i] = 0;
     SA[--B[T[p]!]!] = p;
   }
-  if (recount) countSymbols(T, n, C, k);
-  bucketStarts(C, B, k);
-  induceL(T, SA, n, B);
-  if (recount) countSymbols(T, n, C, k);
-  bucketEnds(C, B, k);
-  induceS(T, SA, n, B);
-  budget.ints += allocated;
 }
 
 /*
@@ -248,12 +359,8 @@ function sais(
  * positive, and restores the others. Suffix 0 is stored as 0, which reads as empty: it has no
  * predecessor to induce.
  */
-function induceL(T: Text, SA: Int32Array, n: number, B: Int32Array): void {
-  // The sentinel's predecessor, suffix n-1, is L-type and the smallest of its bucket.
-  const last = n - 1;
-  const cl = T[last]!;
-  SA[B[cl]!++] = T[last - 1]! < cl ? ~last : last;
-  for (let i = 0; i < n; i++) {
+function induceLRange(T: Text, SA: Int32Array, B: Int32Array, lo: number, hi: number): void {
+  for (let i = lo; i < hi; i++) {
     const v = SA[i]!;
     SA[i] = ~v;
     if (v > 0) {
@@ -267,8 +374,8 @@ function induceL(T: Text, SA: Int32Array, n: number, B: Int32Array): void {
   }
 }
 
-function induceS(T: Text, SA: Int32Array, n: number, B: Int32Array): void {
-  for (let i = n - 1; i >= 0; i--) {
+function induceSRange(T: Text, SA: Int32Array, B: Int32Array, lo: number, hi: number): void {
+  for (let i = hi - 1; i >= lo; i--) {
     const v = SA[i]!;
     if (v > 0) {
       const p = v - 1;
@@ -289,7 +396,7 @@ function induceS(T: Text, SA: Int32Array, n: number, B: Int32Array): void {
  * Returns the number of distinct names; leaves SA[0..m) = sorted LMS positions and, when names
  * repeat, SA[m + p/2] = name + 1 for each LMS position p (zeros elsewhere in SA[m..n)).
  */
-function sortAndNameByInduction(
+function* sortAndNameByInduction(
   T: Text,
   SA: Int32Array,
   n: number,
@@ -297,7 +404,8 @@ function sortAndNameByInduction(
   C: Int32Array,
   B: Int32Array,
   D: Int32Array,
-): number {
+  clock: SortClock,
+): Steps<number> {
   // The first seed of each bucket heads a group (all seeds in a bucket are one symbol).
   {
     let sum = 0;
@@ -320,7 +428,47 @@ function sortAndNameByInduction(
     SA[B[c]!++] = pred ? ~w : w;
   }
   // L pass: consumed entries are cleared; suffix 0 is never placed (it induces nothing).
-  for (let i = 0; i < n; i++) {
+  yield* up(0, n, clock, (lo, hi) => {
+    d = nameLRange(T, SA, n, B, D, d, lo, hi);
+  });
+  // Left are the L-type entries whose predecessor is S-type, group heads flagged on their
+  // leftmost entry. The S pass scans right to left: move each flag to its group's rightmost.
+  let last = -1;
+  yield* up(0, n, clock, (lo, hi) => {
+    last = moveFlagsRange(SA, n, last, lo, hi);
+  });
+  if (last >= 0) SA[last]! += n;
+  // S pass: LMS entries are stored inverted and stay; everything else is consumed.
+  bucketEnds(C, B, k);
+  d++;
+  yield* down(0, n, clock, (lo, hi) => {
+    d = nameSRange(T, SA, n, B, D, d, lo, hi);
+  });
+  // Compact the sorted LMS positions into SA[0..m); count groups (names).
+  const compacted = { m: 0, names: 0 };
+  yield* up(0, n, clock, (lo, hi) => compactRange(SA, n, compacted, lo, hi));
+  const { m, names } = compacted;
+  if (names < m) {
+    // Flags mark each group's rightmost entry: name right to left.
+    let name = names;
+    yield* down(0, m, clock, (lo, hi) => {
+      name = assignNamesRange(SA, n, m, name, lo, hi);
+    });
+  } else yield* up(0, m, clock, (lo, hi) => unflagRange(SA, n, lo, hi));
+  return names;
+}
+
+function nameLRange(
+  T: Text,
+  SA: Int32Array,
+  n: number,
+  B: Int32Array,
+  D: Int32Array,
+  d: number,
+  lo: number,
+  hi: number,
+): number {
+  for (let i = lo; i < hi; i++) {
     let v = SA[i]!;
     if (v > 0) {
       SA[i] = 0;
@@ -344,26 +492,35 @@ function sortAndNameByInduction(
       }
     } else if (v < 0) SA[i] = ~v;
   }
-  // Left are the L-type entries whose predecessor is S-type, group heads flagged on their
-  // leftmost entry. The S pass scans right to left: move each flag to its group's rightmost.
-  {
-    let last = -1;
-    for (let i = 0; i < n; i++) {
-      const v = SA[i]!;
-      if (v !== 0) {
-        if (v >= n) {
-          if (last >= 0) SA[last]! += n;
-          SA[i] = v - n;
-        }
-        last = i;
+  return d;
+}
+
+/** Move group flags (+n) from each group's leftmost nonzero entry to its rightmost; returns the last nonzero entry. */
+function moveFlagsRange(SA: Int32Array, n: number, last: number, lo: number, hi: number): number {
+  for (let i = lo; i < hi; i++) {
+    const v = SA[i]!;
+    if (v !== 0) {
+      if (v >= n) {
+        if (last >= 0) SA[last]! += n;
+        SA[i] = v - n;
       }
+      last = i;
     }
-    if (last >= 0) SA[last]! += n;
   }
-  // S pass: LMS entries are stored inverted and stay; everything else is consumed.
-  bucketEnds(C, B, k);
-  d++;
-  for (let i = n - 1; i >= 0; i--) {
+  return last;
+}
+
+function nameSRange(
+  T: Text,
+  SA: Int32Array,
+  n: number,
+  B: Int32Array,
+  D: Int32Array,
+  d: number,
+  lo: number,
+  hi: number,
+): number {
+  for (let i = hi - 1; i >= lo; i--) {
     let v = SA[i]!;
     if (v > 0) {
       SA[i] = 0;
@@ -387,10 +544,19 @@ function sortAndNameByInduction(
       }
     }
   }
-  // Compact the sorted LMS positions into SA[0..m); count groups (names).
-  let m = 0;
-  let names = 0;
-  for (let i = 0; i < n; i++) {
+  return d;
+}
+
+/** The inverted (LMS) entries of SA[lo..hi) to SA[state.m..], counting flagged ones as names. */
+function compactRange(
+  SA: Int32Array,
+  n: number,
+  state: { m: number; names: number },
+  lo: number,
+  hi: number,
+): void {
+  let { m, names } = state;
+  for (let i = lo; i < hi; i++) {
     const v = SA[i]!;
     if (v < 0) {
       const w = ~v;
@@ -399,32 +565,42 @@ function sortAndNameByInduction(
       SA[m++] = w;
     }
   }
-  if (names < m) {
-    // Flags mark each group's rightmost entry: name right to left.
-    let name = names;
-    for (let i = m - 1; i >= 0; i--) {
-      let p = SA[i]!;
-      if (p >= n) {
-        p -= n;
-        SA[i] = p;
-        name--;
-      }
-      SA[m + (p >>> 1)] = name + 1;
+  state.m = m;
+  state.names = names;
+}
+
+function assignNamesRange(
+  SA: Int32Array,
+  n: number,
+  m: number,
+  name: number,
+  lo: number,
+  hi: number,
+): number {
+  for (let i = hi - 1; i >= lo; i--) {
+    let p = SA[i]!;
+    if (p >= n) {
+      p -= n;
+      SA[i] = p;
+      name--;
     }
-  } else {
-    for (let i = 0; i < m; i++) {
-      const p = SA[i]!;
-      if (p >= n) SA[i] = p - n;
-    }
+    SA[m + (p >>> 1)] = name + 1;
   }
-  return names;
+  return name;
+}
+
+function unflagRange(SA: Int32Array, n: number, lo: number, hi: number): void {
+  for (let i = lo; i < hi; i++) {
+    const p = SA[i]!;
+    if (p >= n) SA[i] = p - n;
+  }
 }
 
 /**
  * Stage 1 without naming: sort the LMS substrings by induction. Leaves the sorted LMS
  * positions as the only negative (inverted) entries, everything else 0.
  */
-function sortLmsSubstrings(
+function* sortLmsSubstrings(
   T: Text,
   SA: Int32Array,
   n: number,
@@ -432,15 +608,23 @@ function sortLmsSubstrings(
   C: Int32Array,
   B: Int32Array,
   recount: boolean,
-): void {
-  if (recount) countSymbols(T, n, C, k);
+  clock: SortClock,
+): Steps {
+  if (recount) yield* countSymbols(T, n, C, k, clock);
   bucketStarts(C, B, k);
   {
     const p = n - 1;
     const c = T[p]!;
     SA[B[c]!++] = T[p - 1]! < c ? ~p : p;
   }
-  for (let i = 0; i < n; i++) {
+  yield* up(0, n, clock, (lo, hi) => sortLRange(T, SA, B, lo, hi));
+  if (recount) yield* countSymbols(T, n, C, k, clock);
+  bucketEnds(C, B, k);
+  yield* down(0, n, clock, (lo, hi) => sortSRange(T, SA, B, lo, hi));
+}
+
+function sortLRange(T: Text, SA: Int32Array, B: Int32Array, lo: number, hi: number): void {
+  for (let i = lo; i < hi; i++) {
     const v = SA[i]!;
     if (v > 0) {
       SA[i] = 0;
@@ -453,9 +637,10 @@ function sortLmsSubstrings(
       }
     } else if (v < 0) SA[i] = ~v;
   }
-  if (recount) countSymbols(T, n, C, k);
-  bucketEnds(C, B, k);
-  for (let i = n - 1; i >= 0; i--) {
+}
+
+function sortSRange(T: Text, SA: Int32Array, B: Int32Array, lo: number, hi: number): void {
+  for (let i = hi - 1; i >= lo; i--) {
     const v = SA[i]!;
     if (v > 0) {
       SA[i] = 0;
@@ -475,36 +660,54 @@ function sortLmsSubstrings(
  * neighbours: length first (kept in SA[m + p/2]), then symbols. Equal symbols over equal
  * lengths imply equal types, as both end at an LMS position. Returns the number of names.
  */
-function compactAndNameByComparison(T: Text, SA: Int32Array, n: number, m: number): number {
-  for (let i = 0, j = 0; j < m; i++) {
-    const v = SA[i]!;
-    if (v < 0) {
-      SA[i] = 0;
-      SA[j++] = ~v;
-    }
-  }
+function* compactAndNameByComparison(
+  T: Text,
+  SA: Int32Array,
+  n: number,
+  m: number,
+  clock: SortClock,
+): Steps<number> {
+  // (Past the m-th LMS entry no inverted entries are left: the scan of the rest finds none.)
+  const compacted = { m: 0, names: 0 };
+  yield* up(0, n, clock, (lo, hi) => compactRange(SA, -1, compacted, lo, hi));
   // Lengths: from an LMS position to the next one, both included. The last LMS substring runs
   // into the sentinel and equals no other: length -1.
-  {
-    let next = -1;
-    let c1 = T[n - 1]!;
-    let sNext = false;
-    for (let i = n - 2; i >= 0; i--) {
-      const c0 = T[i]!;
-      const s: boolean = c0 < c1 || (c0 === c1 && sNext);
-      if (sNext && !s) {
-        const p = i + 1;
-        SA[m + (p >>> 1)] = next < 0 ? -1 : next - p + 1;
-        next = p;
-      }
-      sNext = s;
-      c1 = c0;
+  const lengths = typeScan(T, n, -1);
+  yield* down(0, n - 1, clock, (lo, hi) => lengthsRange(T, SA, m, lengths, lo, hi));
+  const names = { names: 0, q: 0, qlen: 0 };
+  yield* up(0, m, clock, (lo, hi) => nameByComparisonRange(T, SA, m, names, lo, hi));
+  return names.names;
+}
+
+/** SA[m + p/2] = length of the LMS substring at p, over positions [lo, hi) right to left. */
+function lengthsRange(T: Text, SA: Int32Array, m: number, st: TypeScan, lo: number, hi: number): void {
+  let { c1, sNext, last: next } = st;
+  for (let i = hi - 1; i >= lo; i--) {
+    const c0 = T[i]!;
+    const s: boolean = c0 < c1 || (c0 === c1 && sNext);
+    if (sNext && !s) {
+      const p = i + 1;
+      SA[m + (p >>> 1)] = next < 0 ? -1 : next - p + 1;
+      next = p;
     }
+    sNext = s;
+    c1 = c0;
   }
-  let names = 0;
-  let q = 0;
-  let qlen = 0;
-  for (let i = 0; i < m; i++) {
+  st.c1 = c1;
+  st.sNext = sNext;
+  st.last = next;
+}
+
+function nameByComparisonRange(
+  T: Text,
+  SA: Int32Array,
+  m: number,
+  st: { names: number; q: number; qlen: number },
+  lo: number,
+  hi: number,
+): void {
+  let { names, q, qlen } = st;
+  for (let i = lo; i < hi; i++) {
     const p = SA[i]!;
     const slot = m + (p >>> 1);
     const plen = SA[slot]!;
@@ -524,5 +727,7 @@ function compactAndNameByComparison(T: Text, SA: Int32Array, n: number, m: numbe
     }
     SA[slot] = names;
   }
-  return names;
+  st.names = names;
+  st.q = q;
+  st.qlen = qlen;
 }

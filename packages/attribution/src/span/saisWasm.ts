@@ -44,7 +44,15 @@ import {
   xor,
 } from '../internal/wasmCode.js';
 import type { SaisText } from './sais.js';
-import { drain, runInSlices, type SliceOptions, type SortClock, type Steps, unpaused } from './slices.js';
+import {
+  drain,
+  runInSlices,
+  type SliceOptions,
+  type SortClock,
+  type Steps,
+  unpaused,
+  WASM_WORK_PER_SYMBOL,
+} from './slices.js';
 
 const PAGE = 65536;
 /** Largest memory asked for (wasm32 addresses), in pages and bytes. */
@@ -1135,6 +1143,7 @@ export class WasmTokenBuffer {
       this.sorting(n, alphabetSize, options.tuning, options.counts, clock),
       clock,
       n,
+      WASM_WORK_PER_SYMBOL,
       options,
     );
   }

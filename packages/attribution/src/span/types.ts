@@ -195,7 +195,7 @@ export interface BuildProgress {
   /**
    * Phase `sort`: an estimate of the fraction of the shard's sort done, from 0 (reported as it
    * starts) to 1 (reported once the shard is complete), increasing in between (reported about
-   * every 40 ms of sorting, where WebAssembly sorts it).
+   * every 40 ms of sorting).
    */
   sorted?: number;
 }
