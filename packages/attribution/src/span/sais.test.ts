@@ -32,6 +32,9 @@ const TUNINGS: [string, SuffixArrayTuning | undefined][] = [
   ['names by comparison', { compareNames: true }],
   ['no bucket budget (shared count/bucket array)', { bucketBudget: 0 }],
   ['both', { compareNames: true, bucketBudget: 0 }],
+  // Passes cut into many calls: the state carried from one call to the next.
+  ['small chunks', { chunk: 7 }],
+  ['small chunks, names by comparison, no bucket budget', { chunk: 5, compareNames: true, bucketBudget: 0 }],
 ];
 
 type Sorter = (text: SaisText, n: number, k: number) => Int32Array;

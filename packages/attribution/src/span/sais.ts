@@ -30,6 +30,8 @@ export interface SuffixArrayTuning {
   compareNames?: boolean;
   /** Bucket memory (in 32-bit entries) the deeper levels may allocate; default max(2^18, n/4). */
   bucketBudget?: number;
+  /** Entries per call of a pass's range function, where the sort may pause (default 2^16). */
+  chunk?: number;
 }
 
 /**
@@ -86,7 +88,8 @@ export function* suffixArraySteps(
     }
   }
   const budget = { ints: tuning?.bucketBudget ?? Math.max(1 << 18, n >>> 2) };
-  yield* sais(T, sa.subarray(0, n), n, k, null, budget, tuning?.compareNames === true, clock);
+  const pace: Pace = { clock, chunk: tuning?.chunk ?? CHUNK };
+  yield* sais(T, sa.subarray(0, n), n, k, null, budget, tuning?.compareNames === true, pace);
 }
 
 /** An order-preserving copy of the text in bytes when it uses at most 256 distinct symbols. */
@@ -125,31 +128,37 @@ function rankAlphabet(text: Uint32Array, n: number): { text: Int32Array; k: numb
 /** Entries per call of a range function: where a sort may pause. */
 const CHUNK = 1 << 16;
 
-/** Call `f(lo, hi)` over [lo, hi) in ascending chunks, pausing between them as `clock` says. */
-function* up(lo: number, hi: number, clock: SortClock, f: (lo: number, hi: number) => void): Steps {
+/** How a sort is paced: its clock, and the entries per call of a range function. */
+interface Pace {
+  readonly clock: SortClock;
+  readonly chunk: number;
+}
+
+/** Call `f(lo, hi)` over [lo, hi) in ascending chunks, pausing between them as `pace.clock` says. */
+function* up(lo: number, hi: number, pace: Pace, f: (lo: number, hi: number) => void): Steps {
   for (let a = lo; a < hi; ) {
-    const b = Math.min(hi, a + CHUNK);
+    const b = Math.min(hi, a + pace.chunk);
     f(a, b);
-    clock.work += b - a;
+    pace.clock.work += b - a;
     a = b;
-    if (performance.now() >= clock.end) yield;
+    if (performance.now() >= pace.clock.end) yield;
   }
 }
 
 /** Same, descending: the chunk [a, b) nearest `hi` first. */
-function* down(lo: number, hi: number, clock: SortClock, f: (lo: number, hi: number) => void): Steps {
+function* down(lo: number, hi: number, pace: Pace, f: (lo: number, hi: number) => void): Steps {
   for (let b = hi; b > lo; ) {
-    const a = Math.max(lo, b - CHUNK);
+    const a = Math.max(lo, b - pace.chunk);
     f(a, b);
-    clock.work += b - a;
+    pace.clock.work += b - a;
     b = a;
-    if (performance.now() >= clock.end) yield;
+    if (performance.now() >= pace.clock.end) yield;
   }
 }
 
-function* countSymbols(T: Text, n: number, C: Int32Array, k: number, clock: SortClock): Steps {
+function* countSymbols(T: Text, n: number, C: Int32Array, k: number, pace: Pace): Steps {
   C.fill(0, 0, k);
-  yield* up(0, n, clock, (lo, hi) => countRange(T, C, lo, hi));
+  yield* up(0, n, pace, (lo, hi) => countRange(T, C, lo, hi));
 }
 
 function countRange(T: Text, C: Int32Array, lo: number, hi: number): void {
@@ -244,7 +253,7 @@ function* sais(
   free: Int32Array | null,
   budget: { ints: number },
   compareNames: boolean,
-  clock: SortClock,
+  pace: Pace,
 ): Steps {
   // Bucket arrays: counts C, bucket pointers B and, to name by induction, D (2k).
   // `recount` means C and B share one array and counts are recomputed for each pass.
@@ -273,21 +282,21 @@ function* sais(
   const recount = C === B;
 
   // Stage 1: place the LMS positions at the ends of their buckets (text order, right to left).
-  yield* countSymbols(T, n, C, k, clock);
+  yield* countSymbols(T, n, C, k, pace);
   bucketEnds(C, B, k);
   SA.fill(0, 0, n);
   const seeds = typeScan(T, n);
-  yield* down(0, n - 1, clock, (lo, hi) => seedRange(T, SA, B, seeds, lo, hi));
+  yield* down(0, n - 1, pace, (lo, hi) => seedRange(T, SA, B, seeds, lo, hi));
   const m = seeds.count;
   const lms = seeds.last;
 
   let names = m;
   if (m > 1) {
     if (D !== null) {
-      names = yield* sortAndNameByInduction(T, SA, n, k, C, B, D, clock);
+      names = yield* sortAndNameByInduction(T, SA, n, k, C, B, D, pace);
     } else {
-      yield* sortLmsSubstrings(T, SA, n, k, C, B, recount, clock);
-      names = yield* compactAndNameByComparison(T, SA, n, m, clock);
+      yield* sortLmsSubstrings(T, SA, n, k, C, B, recount, pace);
+      names = yield* compactAndNameByComparison(T, SA, n, m, pace);
     }
   } else {
     SA.fill(0, 0, n);
@@ -298,24 +307,24 @@ function* sais(
   if (names < m) {
     // Gather names in text order into SA[n-m..n) (SA[m + p/2] holds name + 1 of LMS p).
     let j = n - 1;
-    yield* down(m, n, clock, (lo, hi) => {
+    yield* down(m, n, pace, (lo, hi) => {
       j = gatherRange(SA, j, lo, hi);
     });
     const s1 = SA.subarray(n - m, n);
     const sa1 = SA.subarray(0, m);
-    yield* sais(s1, sa1, m, names, SA.subarray(m, n - m), budget, compareNames, clock);
+    yield* sais(s1, sa1, m, names, SA.subarray(m, n - m), budget, compareNames, pace);
     // s1 := LMS positions in text order; map reduced ranks back to text positions.
     const positions = typeScan(T, n, m - 1);
-    yield* down(0, n - 1, clock, (lo, hi) => positionsRange(T, s1, positions, lo, hi));
-    yield* up(0, m, clock, (lo, hi) => mapBackRange(sa1, s1, lo, hi));
+    yield* down(0, n - 1, pace, (lo, hi) => positionsRange(T, s1, positions, lo, hi));
+    yield* up(0, m, pace, (lo, hi) => mapBackRange(sa1, s1, lo, hi));
   }
 
   // Stage 3: induce the full order from the sorted LMS suffixes at their bucket ends.
-  if (recount) yield* countSymbols(T, n, C, k, clock);
+  if (recount) yield* countSymbols(T, n, C, k, pace);
   bucketEnds(C, B, k);
   SA.fill(0, m, n);
-  yield* down(0, m, clock, (lo, hi) => placeRange(T, SA, B, lo, hi));
-  if (recount) yield* countSymbols(T, n, C, k, clock);
+  yield* down(0, m, pace, (lo, hi) => placeRange(T, SA, B, lo, hi));
+  if (recount) yield* countSymbols(T, n, C, k, pace);
   bucketStarts(C, B, k);
   {
     // The sentinel's predecessor, suffix n-1, is L-type and the smallest of its bucket.
@@ -323,10 +332,10 @@ function* sais(
     const cl = T[last]!;
     SA[B[cl]!++] = T[last - 1]! < cl ? ~last : last;
   }
-  yield* up(0, n, clock, (lo, hi) => induceLRange(T, SA, B, lo, hi));
-  if (recount) yield* countSymbols(T, n, C, k, clock);
+  yield* up(0, n, pace, (lo, hi) => induceLRange(T, SA, B, lo, hi));
+  if (recount) yield* countSymbols(T, n, C, k, pace);
   bucketEnds(C, B, k);
-  yield* down(0, n, clock, (lo, hi) => induceSRange(T, SA, B, lo, hi));
+  yield* down(0, n, pace, (lo, hi) => induceSRange(T, SA, B, lo, hi));
   budget.ints += allocated;
 }
 
@@ -404,7 +413,7 @@ function* sortAndNameByInduction(
   C: Int32Array,
   B: Int32Array,
   D: Int32Array,
-  clock: SortClock,
+  pace: Pace,
 ): Steps<number> {
   // The first seed of each bucket heads a group (all seeds in a bucket are one symbol).
   {
@@ -428,33 +437,33 @@ function* sortAndNameByInduction(
     SA[B[c]!++] = pred ? ~w : w;
   }
   // L pass: consumed entries are cleared; suffix 0 is never placed (it induces nothing).
-  yield* up(0, n, clock, (lo, hi) => {
+  yield* up(0, n, pace, (lo, hi) => {
     d = nameLRange(T, SA, n, B, D, d, lo, hi);
   });
   // Left are the L-type entries whose predecessor is S-type, group heads flagged on their
   // leftmost entry. The S pass scans right to left: move each flag to its group's rightmost.
   let last = -1;
-  yield* up(0, n, clock, (lo, hi) => {
+  yield* up(0, n, pace, (lo, hi) => {
     last = moveFlagsRange(SA, n, last, lo, hi);
   });
   if (last >= 0) SA[last]! += n;
   // S pass: LMS entries are stored inverted and stay; everything else is consumed.
   bucketEnds(C, B, k);
   d++;
-  yield* down(0, n, clock, (lo, hi) => {
+  yield* down(0, n, pace, (lo, hi) => {
     d = nameSRange(T, SA, n, B, D, d, lo, hi);
   });
   // Compact the sorted LMS positions into SA[0..m); count groups (names).
   const compacted = { m: 0, names: 0 };
-  yield* up(0, n, clock, (lo, hi) => compactRange(SA, n, compacted, lo, hi));
+  yield* up(0, n, pace, (lo, hi) => compactRange(SA, n, compacted, lo, hi));
   const { m, names } = compacted;
   if (names < m) {
     // Flags mark each group's rightmost entry: name right to left.
     let name = names;
-    yield* down(0, m, clock, (lo, hi) => {
+    yield* down(0, m, pace, (lo, hi) => {
       name = assignNamesRange(SA, n, m, name, lo, hi);
     });
-  } else yield* up(0, m, clock, (lo, hi) => unflagRange(SA, n, lo, hi));
+  } else yield* up(0, m, pace, (lo, hi) => unflagRange(SA, n, lo, hi));
   return names;
 }
 
@@ -608,19 +617,19 @@ function* sortLmsSubstrings(
   C: Int32Array,
   B: Int32Array,
   recount: boolean,
-  clock: SortClock,
+  pace: Pace,
 ): Steps {
-  if (recount) yield* countSymbols(T, n, C, k, clock);
+  if (recount) yield* countSymbols(T, n, C, k, pace);
   bucketStarts(C, B, k);
   {
     const p = n - 1;
     const c = T[p]!;
     SA[B[c]!++] = T[p - 1]! < c ? ~p : p;
   }
-  yield* up(0, n, clock, (lo, hi) => sortLRange(T, SA, B, lo, hi));
-  if (recount) yield* countSymbols(T, n, C, k, clock);
+  yield* up(0, n, pace, (lo, hi) => sortLRange(T, SA, B, lo, hi));
+  if (recount) yield* countSymbols(T, n, C, k, pace);
   bucketEnds(C, B, k);
-  yield* down(0, n, clock, (lo, hi) => sortSRange(T, SA, B, lo, hi));
+  yield* down(0, n, pace, (lo, hi) => sortSRange(T, SA, B, lo, hi));
 }
 
 function sortLRange(T: Text, SA: Int32Array, B: Int32Array, lo: number, hi: number): void {
@@ -665,17 +674,17 @@ function* compactAndNameByComparison(
   SA: Int32Array,
   n: number,
   m: number,
-  clock: SortClock,
+  pace: Pace,
 ): Steps<number> {
   // (Past the m-th LMS entry no inverted entries are left: the scan of the rest finds none.)
   const compacted = { m: 0, names: 0 };
-  yield* up(0, n, clock, (lo, hi) => compactRange(SA, -1, compacted, lo, hi));
+  yield* up(0, n, pace, (lo, hi) => compactRange(SA, -1, compacted, lo, hi));
   // Lengths: from an LMS position to the next one, both included. The last LMS substring runs
   // into the sentinel and equals no other: length -1.
   const lengths = typeScan(T, n, -1);
-  yield* down(0, n - 1, clock, (lo, hi) => lengthsRange(T, SA, m, lengths, lo, hi));
+  yield* down(0, n - 1, pace, (lo, hi) => lengthsRange(T, SA, m, lengths, lo, hi));
   const names = { names: 0, q: 0, qlen: 0 };
-  yield* up(0, m, clock, (lo, hi) => nameByComparisonRange(T, SA, m, names, lo, hi));
+  yield* up(0, m, pace, (lo, hi) => nameByComparisonRange(T, SA, m, names, lo, hi));
   return names.names;
 }
 
