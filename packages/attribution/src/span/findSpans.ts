@@ -146,13 +146,14 @@ export async function findSpans(
   const kept = [...maximal].sort((a, b) => a.score - b.score || a.i - b.i).slice(0, keep);
   kept.sort((a, b) => a.i - b.i);
 
-  // 4. Evidence for each kept span.
-  const spans: Span[] = [];
-  for (const c of kept) {
-    checkAbort();
+  // 4. Evidence for each kept span, looked up for all spans at once (over HTTP ranges, their
+  // page loads overlap instead of queueing span after span).
+  const evidence = await Promise.all(kept.map((c) => occurrences(index, tokenizer, c, K, ctx)));
+  checkAbort();
+  return kept.map((c, s): Span => {
     const charStart = tokenizer.decode(q.subarray(0, c.i)).length;
     const text = tokenizer.decode(q.subarray(c.i, c.j));
-    spans.push({
+    return {
       tokenStart: c.i,
       tokenEnd: c.j,
       charStart,
@@ -160,10 +161,9 @@ export async function findSpans(
       text,
       count: c.count,
       unigramLogProb: c.score,
-      occurrences: await occurrences(index, tokenizer, c, K, ctx),
-    });
-  }
-  return spans;
+      occurrences: evidence[s]!,
+    };
+  });
 }
 
 function longestMatch(index: SpanIndex, q: QueryTokens, i: number, len: number): number {
