@@ -324,19 +324,39 @@ function* sais(
   bucketEnds(C, B, k);
   SA.fill(0, m, n);
   yield* down(0, m, pace, (lo, hi) => placeRange(T, SA, B, lo, hi));
+  yield* induce(T, SA, n, k, C, B, recount, pace, induceLRange, induceSRange);
+  budget.ints += allocated;
+}
+
+/** A pass of an induction over SA[lo..hi), with bucket cursors B. */
+type InducePass = (T: Text, SA: Int32Array, B: Int32Array, lo: number, hi: number) => void;
+
+/**
+ * An induction: the L pass left to right from the bucket starts (after the sentinel's
+ * predecessor, suffix n-1: L-type and the smallest of its bucket), then the S pass right to
+ * left from the bucket ends.
+ */
+function* induce(
+  T: Text,
+  SA: Int32Array,
+  n: number,
+  k: number,
+  C: Int32Array,
+  B: Int32Array,
+  recount: boolean,
+  pace: Pace,
+  L: InducePass,
+  S: InducePass,
+): Steps {
   if (recount) yield* countSymbols(T, n, C, k, pace);
   bucketStarts(C, B, k);
-  {
-    // The sentinel's predecessor, suffix n-1, is L-type and the smallest of its bucket.
-    const last = n - 1;
-    const cl = T[last]!;
-    SA[B[cl]!++] = T[last - 1]! < cl ? ~last : last;
-  }
-  yield* up(0, n, pace, (lo, hi) => induceLRange(T, SA, B, lo, hi));
+  const last = n - 1;
+  const cl = T[last]!;
+  SA[B[cl]!++] = T[last - 1]! < cl ? ~last : last;
+  yield* up(0, n, pace, (lo, hi) => L(T, SA, B, lo, hi));
   if (recount) yield* countSymbols(T, n, C, k, pace);
   bucketEnds(C, B, k);
-  yield* down(0, n, pace, (lo, hi) => induceSRange(T, SA, B, lo, hi));
-  budget.ints += allocated;
+  yield* down(0, n, pace, (lo, hi) => S(T, SA, B, lo, hi));
 }
 
 /** Move names (stored + 1, zeros between) from SA[lo..hi) to SA[..j], right to left; returns j. */
@@ -619,17 +639,7 @@ function* sortLmsSubstrings(
   recount: boolean,
   pace: Pace,
 ): Steps {
-  if (recount) yield* countSymbols(T, n, C, k, pace);
-  bucketStarts(C, B, k);
-  {
-    const p = n - 1;
-    const c = T[p]!;
-    SA[B[c]!++] = T[p - 1]! < c ? ~p : p;
-  }
-  yield* up(0, n, pace, (lo, hi) => sortLRange(T, SA, B, lo, hi));
-  if (recount) yield* countSymbols(T, n, C, k, pace);
-  bucketEnds(C, B, k);
-  yield* down(0, n, pace, (lo, hi) => sortSRange(T, SA, B, lo, hi));
+  yield* induce(T, SA, n, k, C, B, recount, pace, sortLRange, sortSRange);
 }
 
 function sortLRange(T: Text, SA: Int32Array, B: Int32Array, lo: number, hi: number): void {
