@@ -901,6 +901,21 @@ function* level(
   const last = n - 1;
   const tLast = textAt(r, T, w, last);
   const tPrev = textAt(r, T, w, last - 1);
+  // An induction (`sort`: stage 1 without naming; `induce`: stage 3): the L pass left to right
+  // from the bucket starts, after suffix n-1 (L-type, the smallest of its bucket), then the S
+  // pass right to left from the bucket ends.
+  function* induce(pass: 'sort' | 'induce'): Steps {
+    if (recount) yield* doCount();
+    bucketStarts(r.i32, c4, b4, k);
+    const v = r.i32;
+    v[sa4 + v[b4 + tLast]!++] = tPrev < tLast ? ~last : last;
+    const L = `${pass}L${w}`;
+    const S = `${pass}S${w}`;
+    yield* r.up(L, 0, n, (lo, hi) => ex[L]!(T, SA, B, lo, hi, n));
+    if (recount) yield* doCount();
+    bucketEnds(r.i32, c4, b4, k);
+    yield* r.down(S, 0, n, (lo, hi) => ex[S]!(T, SA, B, lo, hi, n));
+  }
 
   // Stage 1: LMS positions to the ends of their buckets.
   yield* doCount();
@@ -954,16 +969,7 @@ function* level(
       });
     } else yield* r.up('unflag', 0, m, (lo, hi) => ex.unflag!(SA, n, lo, hi));
   } else if (m > 1) {
-    if (recount) yield* doCount();
-    bucketStarts(r.i32, c4, b4, k);
-    {
-      const v = r.i32;
-      v[sa4 + v[b4 + tLast]!++] = tPrev < tLast ? ~last : last;
-    }
-    yield* r.up(`sortL${w}`, 0, n, (lo, hi) => ex[`sortL${w}`]!(T, SA, B, lo, hi, n));
-    if (recount) yield* doCount();
-    bucketEnds(r.i32, c4, b4, k);
-    yield* r.down(`sortS${w}`, 0, n, (lo, hi) => ex[`sortS${w}`]!(T, SA, B, lo, hi, n));
+    yield* induce('sort');
     setState(0, 0, 0, 0);
     yield* r.up('compact', 0, n, (lo, hi) => ex.compact!(SA, n, lo, hi, STATE));
     setState(tLast, 0, -1, 0);
@@ -997,16 +1003,7 @@ function* level(
     yield* r.zero(sa4 + m, sa4 + n);
     yield* r.down(`place${w}`, 0, m, (lo, hi) => ex[`place${w}`]!(T, SA, B, lo, hi, n));
   }
-  if (recount) yield* doCount();
-  bucketStarts(r.i32, c4, b4, k);
-  {
-    const v = r.i32;
-    v[sa4 + v[b4 + tLast]!++] = tPrev < tLast ? ~last : last;
-  }
-  yield* r.up(`induceL${w}`, 0, n, (lo, hi) => ex[`induceL${w}`]!(T, SA, B, lo, hi, n));
-  if (recount) yield* doCount();
-  bucketEnds(r.i32, c4, b4, k);
-  yield* r.down(`induceS${w}`, 0, n, (lo, hi) => ex[`induceS${w}`]!(T, SA, B, lo, hi, n));
+  yield* induce('induce');
 
   r.top = mark;
   r.budget += allocated;
