@@ -7,7 +7,7 @@ import { MemoryColumns } from './memory.js';
 import { suffixArraySteps } from './sais.js';
 import { prepareSaisWasm, WasmTokenBuffer, wasmShardLimit } from './saisWasm.js';
 import { buildSample, setSample } from './sample.js';
-import { JS_WORK_PER_SYMBOL, runInSlices, unpaused } from './slices.js';
+import { JS_WORK_PER_SYMBOL, nextTurn, runInSlices, type SliceOptions, unpaused } from './slices.js';
 import type { BuildSpanIndexOptions, SpanDocument, SpanIndex, SpanShard } from './types.js';
 
 /**
@@ -88,17 +88,17 @@ export async function buildSpanIndex(
     const sortProgress = (sorted: number) =>
       onProgress?.({ phase: 'sort', documents: ids.length, tokens: totalTokens, shard, sorted });
     sortProgress(0);
-    await yieldToEventLoop();
+    await nextTurn();
     checkAbort();
-    // Unigram counts are taken here, over the whole shard (its separators left out). The sort
-    // runs in slices between which `signal` is heard and progress reported.
-    const sorted =
-      (await wasm?.sortAsync(len, vocabSize + 1, {
-        counts: unigramCounts,
-        signal,
-        operation: 'buildSpanIndex',
-        onProgress: (f) => f < 1 && sortProgress(f),
-      })) ?? null;
+    // Either sorter runs in slices between which `signal` is heard and progress reported (1 is
+    // reported once the shard is complete, below).
+    const slices: SliceOptions = {
+      signal,
+      operation: 'buildSpanIndex',
+      onProgress: (f) => f < 1 && sortProgress(f),
+    };
+    // Unigram counts are taken here, over the whole shard (its separators left out).
+    const sorted = (await wasm?.sortAsync(len, vocabSize + 1, { ...slices, counts: unigramCounts })) ?? null;
     let tokens: Uint16Array | Uint32Array;
     let sa: Int32Array;
     if (sorted) {
@@ -112,11 +112,7 @@ export async function buildSpanIndex(
       sa = new Int32Array(len);
       const clock = unpaused();
       const steps = suffixArraySteps(tokens, sa, len, vocabSize + 1, undefined, clock);
-      await runInSlices(steps, clock, len, JS_WORK_PER_SYMBOL, {
-        signal,
-        operation: 'buildSpanIndex',
-        onProgress: (f) => f < 1 && sortProgress(f),
-      });
+      await runInSlices(steps, clock, len, JS_WORK_PER_SYMBOL, slices);
       for (let i = 0; i < len; i++) if (tokens[i] !== separator) unigramCounts[tokens[i]!]!++;
     }
     wasm = null;
@@ -225,7 +221,7 @@ export async function buildSpanIndex(
     if (sinceYield >= 1 << 22) {
       sinceYield = 0;
       onProgress?.({ phase: 'tokenize', documents: ids.length, tokens: totalTokens });
-      await yieldToEventLoop();
+      await nextTurn();
     }
   }
   await finishShard();
@@ -246,8 +242,4 @@ export async function buildSpanIndex(
 
 function outOfVocabulary(id: string, t: number, i: number, vocabSize: number): SpanIndexUsageError {
   return new SpanIndexUsageError(`Document "${id}" has token ${t} at ${i}, outside [0, ${vocabSize}).`);
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -83,7 +83,7 @@ export async function runInSlices<T>(
 }
 
 /** Resolve on a later turn of the event loop (without the minimum delay of timers). */
-function nextTurn(): Promise<void> {
+export function nextTurn(): Promise<void> {
   return new Promise((resolve) => {
     if (typeof setImmediate === 'function') setImmediate(resolve);
     else {
